@@ -1,0 +1,578 @@
+// Package config owns the indicator catalogue's file format: the YAML schema,
+// loading with errors that cite file:line:column and the field path, the
+// checks, and the built-in catalogue (embedded) used when no --config is
+// given. It fills the domain's Catalogue; nothing else parses configuration.
+//
+// It may import the domain package only.
+package config
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	vs "github.com/vitalsigns/vitalsigns"
+)
+
+//go:embed default.yaml
+var builtin []byte
+
+// BuiltinName is the name the built-in catalogue's problems are reported
+// under.
+const BuiltinName = "built-in catalogue"
+
+// Default returns the built-in catalogue.
+func Default() (*vs.Catalogue, error) {
+	return Parse("", nil)
+}
+
+// Load reads the configuration file at path over the built-in catalogue.
+// An empty path means the built-in catalogue alone.
+func Load(path string) (*vs.Catalogue, error) {
+	if path == "" {
+		return Default()
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse builds the catalogue from the built-in one and, when name is not
+// empty, the file data named name. Every problem found is returned at once,
+// as vitalsigns.Problems.
+func Parse(name string, data []byte) (*vs.Catalogue, error) {
+	base, probs := parseDoc(BuiltinName, builtin)
+	if len(probs) > 0 {
+		return nil, fmt.Errorf("built-in catalogue: %w", probs)
+	}
+	docs := []*doc{base}
+	if name != "" {
+		user, probs := parseDoc(name, data)
+		if len(probs) > 0 {
+			return nil, probs
+		}
+		docs = append(docs, user)
+	}
+	cat, probs := build(docs)
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	return cat, nil
+}
+
+// doc is one parsed file with the position of every field it sets.
+type doc struct {
+	name string
+	file File
+	pos  map[string][2]int // field path → line, column
+}
+
+func (d *doc) problem(path, reason string) vs.Problem {
+	p := vs.Problem{File: d.name, Field: path, Reason: reason}
+	if lc, ok := d.pos[path]; ok {
+		p.Line, p.Column = lc[0], lc[1]
+	}
+	if p.Line > 0 && path != "" {
+		p.Reason = path + ": " + reason
+	}
+	return p
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func parseDoc(name string, data []byte) (*doc, vs.Problems) {
+	d := &doc{name: name, pos: map[string][2]int{}}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		// The YAML parser reports syntax errors by line only.
+		p := vs.Problem{File: name, Reason: strings.TrimPrefix(err.Error(), "yaml: ")}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			p.Line, _ = strconv.Atoi(m[1])
+			p.Reason = m[2]
+		}
+		return nil, vs.Problems{p}
+	}
+	if len(root.Content) == 0 {
+		return d, nil // an empty file changes nothing
+	}
+	top := root.Content[0]
+	var probs vs.Problems
+	checkNode(d, top, reflect.TypeFor[File](), "", &probs)
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	if err := top.Decode(&d.file); err != nil {
+		return nil, vs.Problems{{File: name, Reason: err.Error()}}
+	}
+	return d, nil
+}
+
+// checkNode walks n against the Go type t, refusing unknown keys and values
+// of the wrong shape, and records where every field is, so that every later
+// check can cite file:line:column. The YAML decoder's own errors give the
+// line only and stop at the first, hence this walk.
+func checkNode(d *doc, n *yaml.Node, t reflect.Type, path string, probs *vs.Problems) {
+	d.pos[path] = [2]int{n.Line, n.Column}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	bad := func(reason string) {
+		*probs = append(*probs, vs.Problem{File: d.name, Line: n.Line, Column: n.Column, Field: path, Reason: path + ": " + reason})
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == reflect.TypeFor[Quantity]() {
+		var q Quantity
+		if err := q.UnmarshalYAML(n); err != nil {
+			bad(err.Error())
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			bad("want a mapping of keys to values")
+			return
+		}
+		fields := map[string]reflect.Type{}
+		var names []string
+		for f := range t.Fields() {
+			tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if tag == "" || tag == "-" {
+				continue
+			}
+			fields[tag] = f.Type
+			names = append(names, tag)
+		}
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			child := k.Value
+			if path != "" {
+				child = path + "." + k.Value
+			}
+			ft, ok := fields[k.Value]
+			if !ok {
+				*probs = append(*probs, vs.Problem{File: d.name, Line: k.Line, Column: k.Column, Field: child,
+					Reason: fmt.Sprintf("unknown key %s", vs.Quote(k.Value)), Hint: "known keys here: " + strings.Join(names, ", ")})
+				continue
+			}
+			if seen[k.Value] {
+				*probs = append(*probs, vs.Problem{File: d.name, Line: k.Line, Column: k.Column, Field: child,
+					Reason: fmt.Sprintf("key %s given twice", vs.Quote(k.Value))})
+				continue
+			}
+			seen[k.Value] = true
+			checkNode(d, v, ft, child, probs)
+		}
+	case reflect.Slice:
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return
+		}
+		if n.Kind != yaml.SequenceNode {
+			bad("want a list")
+			return
+		}
+		for i, c := range n.Content {
+			checkNode(d, c, t.Elem(), fmt.Sprintf("%s[%d]", path, i), probs)
+		}
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			bad("want a single value")
+		}
+	case reflect.Float64:
+		if n.Kind != yaml.ScalarNode {
+			bad("want a number")
+			return
+		}
+		if _, err := strconv.ParseFloat(n.Value, 64); err != nil {
+			bad(fmt.Sprintf("not a number: %s", vs.Quote(n.Value)))
+		}
+	}
+}
+
+var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// source remembers which file, and where in it, a merged entry came from.
+type source struct {
+	d    *doc
+	path string
+}
+
+// build merges the docs in order (later files override earlier ones field by
+// field) and checks the result.
+func build(docs []*doc) (*vs.Catalogue, vs.Problems) {
+	var probs vs.Problems
+	cat := &vs.Catalogue{}
+
+	for _, d := range docs {
+		if a := d.file.Authority; a != nil {
+			if a.Name != "" {
+				cat.Authority.Name = a.Name
+			}
+			if a.LACode != "" {
+				if !regexp.MustCompile(`^\d{3}$`).MatchString(a.LACode) {
+					probs = append(probs, d.problem("authority.la_code", fmt.Sprintf("want DfE's three-digit local authority code such as \"380\", got %s", vs.Quote(a.LACode))))
+				}
+				cat.Authority.LACode = a.LACode
+			}
+			if a.StatisticalNeighbours != "" {
+				cat.Authority.StatisticalNeighbours = a.StatisticalNeighbours
+			}
+		}
+	}
+
+	// Teams: a later file's list replaces an earlier one's.
+	var teamsFrom *doc
+	for _, d := range docs {
+		if len(d.file.Teams) > 0 {
+			teamsFrom = d
+		}
+	}
+	if d := teamsFrom; d != nil {
+		ids := map[string]bool{}
+		for i, t := range d.file.Teams {
+			path := fmt.Sprintf("teams[%d]", i)
+			switch {
+			case !idPattern.MatchString(t.ID):
+				probs = append(probs, d.problem(path+".id", fmt.Sprintf("team id %s must be snake_case (a-z, 0-9, _)", vs.Quote(t.ID))))
+			case t.ID == vs.AuthorityTeam:
+				probs = append(probs, d.problem(path+".id", `"authority" is reserved for the whole authority`))
+			case ids[t.ID]:
+				probs = append(probs, d.problem(path+".id", fmt.Sprintf("team %s defined twice", vs.Quote(t.ID))))
+			}
+			ids[t.ID] = true
+			name := t.Name
+			if name == "" {
+				name = t.ID
+			}
+			cat.Teams = append(cat.Teams, vs.Team{ID: t.ID, Name: name, Parent: t.Parent})
+		}
+		for i, t := range d.file.Teams {
+			if t.Parent != "" && !ids[t.Parent] {
+				probs = append(probs, d.problem(fmt.Sprintf("teams[%d].parent", i), fmt.Sprintf("unknown parent team %s", vs.Quote(t.Parent))))
+			}
+		}
+	}
+
+	// Indicators: merged by id, field by field.
+	type merged struct {
+		f    fileIndicator
+		from source
+	}
+	var order []string
+	byID := map[string]*merged{}
+	for _, d := range docs {
+		seen := map[string]bool{}
+		for i, fi := range d.file.Indicators {
+			path := fmt.Sprintf("indicators[%d]", i)
+			if !idPattern.MatchString(fi.ID) {
+				probs = append(probs, d.problem(path+".id", fmt.Sprintf("indicator id %s must be snake_case (a-z, 0-9, _)", vs.Quote(fi.ID))))
+				continue
+			}
+			if seen[fi.ID] {
+				probs = append(probs, d.problem(path+".id", fmt.Sprintf("indicator %s defined twice in this file", vs.Quote(fi.ID))))
+				continue
+			}
+			seen[fi.ID] = true
+			m, ok := byID[fi.ID]
+			if !ok {
+				m = &merged{}
+				byID[fi.ID] = m
+				order = append(order, fi.ID)
+			}
+			overlay(&m.f, fi)
+			m.from = source{d, path}
+		}
+	}
+	for _, id := range order {
+		m := byID[id]
+		ind, ps := indicator(m.f, m.from)
+		probs = append(probs, ps...)
+		cat.Indicators = append(cat.Indicators, ind)
+	}
+
+	// Aliases must name one indicator only, or a workbook's row would be
+	// ambiguous.
+	owner := map[string]string{}
+	for _, ind := range cat.Indicators {
+		for _, n := range append([]string{ind.ID, ind.Name}, ind.Aliases...) {
+			k := NormaliseName(n)
+			if o, ok := owner[k]; ok && o != ind.ID {
+				m := byID[ind.ID]
+				probs = append(probs, m.from.d.problem(m.from.path, fmt.Sprintf("name or alias %s is also used by indicator %s", vs.Quote(n), vs.Quote(o))))
+				continue
+			}
+			owner[k] = ind.ID
+		}
+	}
+
+	for _, d := range docs {
+		for i, c := range d.file.Committees {
+			path := fmt.Sprintf("committees[%d]", i)
+			if !idPattern.MatchString(c.ID) {
+				probs = append(probs, d.problem(path+".id", fmt.Sprintf("committee id %s must be snake_case", vs.Quote(c.ID))))
+			}
+			com := vs.Committee{ID: c.ID, Name: c.Name}
+			for j, s := range c.Dates {
+				dt, err := vs.ParseDate(s)
+				if err != nil {
+					probs = append(probs, d.problem(fmt.Sprintf("%s.dates[%d]", path, j), err.Error()))
+					continue
+				}
+				com.Dates = append(com.Dates, dt)
+			}
+			slices.SortFunc(com.Dates, func(a, b vs.Date) int { return a.Time().Compare(b.Time()) })
+			if k := slices.IndexFunc(cat.Committees, func(x vs.Committee) bool { return x.ID == c.ID }); k >= 0 {
+				cat.Committees[k] = com
+			} else {
+				cat.Committees = append(cat.Committees, com)
+			}
+		}
+	}
+	return cat, probs
+}
+
+// overlay copies onto dst every field that src sets.
+func overlay(dst *fileIndicator, src fileIndicator) {
+	dst.ID = src.ID
+	for _, p := range []struct{ d, s **string }{
+		{&dst.Name, &src.Name}, {&dst.Description, &src.Description}, {&dst.Group, &src.Group},
+		{&dst.Unit, &src.Unit}, {&dst.Polarity, &src.Polarity}, {&dst.Frequency, &src.Frequency},
+		{&dst.Aggregation, &src.Aggregation},
+	} {
+		if *p.s != nil {
+			*p.d = *p.s
+		}
+	}
+	if src.MinDenominator != nil {
+		dst.MinDenominator = src.MinDenominator
+	}
+	if src.SuppressBelow != nil {
+		dst.SuppressBelow = src.SuppressBelow
+	}
+	if src.Aliases != nil {
+		dst.Aliases = src.Aliases
+	}
+	if src.Thresholds != nil {
+		dst.Thresholds = src.Thresholds
+	}
+	if src.Benchmarks != nil {
+		dst.Benchmarks = src.Benchmarks
+	}
+}
+
+func oneOf[T ~string](d *doc, path, what string, v *string, valid []T, probs *vs.Problems) T {
+	if v == nil {
+		*probs = append(*probs, d.problem(path, what+" is required"))
+		return ""
+	}
+	if !slices.Contains(valid, T(*v)) {
+		names := make([]string, len(valid))
+		for i, x := range valid {
+			names[i] = string(x)
+		}
+		*probs = append(*probs, d.problem(path, fmt.Sprintf("%s %s is not one of %s", what, vs.Quote(*v), strings.Join(names, ", "))))
+		return ""
+	}
+	return T(*v)
+}
+
+// indicator checks a merged entry and converts it to the domain type.
+func indicator(f fileIndicator, from source) (vs.Indicator, vs.Problems) {
+	var probs vs.Problems
+	d, path := from.d, from.path
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return strings.TrimSpace(*p)
+	}
+	ind := vs.Indicator{
+		ID:          f.ID,
+		Name:        str(f.Name),
+		Description: str(f.Description),
+		Group:       str(f.Group),
+		Aliases:     f.Aliases,
+	}
+	if ind.Name == "" {
+		probs = append(probs, d.problem(path+".name", "name is required"))
+	}
+	if ind.Group == "" {
+		ind.Group = "Other"
+	}
+	ind.Unit = oneOf(d, path+".unit", "unit", f.Unit, vs.Units(), &probs)
+	ind.Polarity = oneOf(d, path+".polarity", "polarity", f.Polarity, vs.Polarities(), &probs)
+	ind.Frequency = oneOf(d, path+".frequency", "frequency", f.Frequency, vs.Frequencies(), &probs)
+	if f.Aggregation == nil {
+		ind.Aggregation = defaultAggregation(ind.Unit)
+	} else {
+		ind.Aggregation = oneOf(d, path+".aggregation", "aggregation", f.Aggregation, vs.Aggregations(), &probs)
+	}
+	if f.MinDenominator != nil {
+		if *f.MinDenominator < 0 {
+			probs = append(probs, d.problem(path+".min_denominator", "must not be negative"))
+		}
+		ind.MinDenominator = *f.MinDenominator
+	}
+	if f.SuppressBelow != nil {
+		if *f.SuppressBelow < 0 {
+			probs = append(probs, d.problem(path+".suppress_below", "must not be negative"))
+		}
+		ind.SuppressBelow = *f.SuppressBelow
+	}
+	if len(probs) > 0 {
+		return ind, probs
+	}
+
+	quantity := func(qpath string, q *Quantity) *float64 {
+		if q == nil {
+			return nil
+		}
+		switch {
+		case ind.Unit == vs.UnitPercent && !q.Percent && (q.Value > 1 || q.Value < -1):
+			probs = append(probs, d.problem(qpath, fmt.Sprintf("%v is ambiguous for a percentage: write \"%v%%\" or %v", q.Value, q.Value, q.Value/100)))
+		case ind.Unit != vs.UnitPercent && q.Percent:
+			probs = append(probs, d.problem(qpath, fmt.Sprintf("a percentage given for an indicator measured in %s", ind.Unit)))
+		}
+		v := q.Value
+		return &v
+	}
+
+	for i, ft := range f.Thresholds {
+		tpath := fmt.Sprintf("%s.thresholds[%d]", path, i)
+		var t vs.Threshold
+		if ft.From != "" {
+			p, err := vs.ParsePeriod(vs.Monthly, ft.From)
+			if err != nil {
+				probs = append(probs, d.problem(tpath+".from", err.Error()))
+			} else {
+				t.From = p.First()
+			}
+		}
+		t.Target = quantity(tpath+".target", ft.Target)
+		t.Amber = quantity(tpath+".amber", ft.Amber)
+		t.Red = quantity(tpath+".red", ft.Red)
+		tol := quantity(tpath+".tolerance", ft.Tolerance)
+		if ind.Polarity == vs.Neutral {
+			probs = append(probs, d.problem(tpath, "a neutral indicator is not rated: remove its thresholds or give it a polarity"))
+			continue
+		}
+		worse := 1.0 // direction in which a value gets worse
+		if ind.Polarity == vs.HigherIsBetter {
+			worse = -1
+		}
+		if tol != nil {
+			if t.Target == nil || t.Red != nil {
+				probs = append(probs, d.problem(tpath+".tolerance", "tolerance needs a target and no red boundary"))
+				continue
+			}
+			red := *t.Target + worse*abs(*tol)
+			t.Red = &red
+		}
+		if t.Amber == nil && t.Target != nil {
+			a := *t.Target
+			t.Amber = &a
+		}
+		if t.Amber == nil && t.Red == nil {
+			probs = append(probs, d.problem(tpath, "a threshold needs amber and red boundaries, or a target and a tolerance"))
+			continue
+		}
+		if t.Amber != nil && t.Red != nil && (*t.Red-*t.Amber)*worse < 0 {
+			probs = append(probs, d.problem(tpath, fmt.Sprintf("for a %s indicator the red boundary (%s) must be %s than the amber one (%s)",
+				strings.ReplaceAll(string(ind.Polarity), "_", " "), ind.Format(*t.Red), map[bool]string{true: "lower", false: "higher"}[worse < 0], ind.Format(*t.Amber))))
+		}
+		if k := len(ind.Thresholds); k > 0 && !ind.Thresholds[k-1].From.Before(t.From) {
+			probs = append(probs, d.problem(tpath+".from", "thresholds must be in order of their from month, each later than the one before"))
+		}
+		ind.Thresholds = append(ind.Thresholds, t)
+	}
+
+	for i, fb := range f.Benchmarks {
+		bpath := fmt.Sprintf("%s.benchmarks[%d]", path, i)
+		src := fb.Source
+		s := oneOf(d, bpath+".source", "benchmark source", &src, vs.BenchmarkSources(), &probs)
+		if fb.Value == nil {
+			probs = append(probs, d.problem(bpath+".value", "value is required"))
+			continue
+		}
+		if fb.Reference == "" || fb.Publication == "" {
+			probs = append(probs, d.problem(bpath, "a benchmark needs its reference date (e.g. \"at 30 September 2025\") and publication"))
+		}
+		if ind.Unit == vs.UnitCount {
+			probs = append(probs, d.problem(bpath, "a count has no benchmark: only rates and percentages compare across authorities"))
+		}
+		v := quantity(bpath+".value", fb.Value)
+		if v == nil {
+			continue
+		}
+		ind.Benchmarks = append(ind.Benchmarks, vs.Benchmark{Source: s, Value: *v, Reference: fb.Reference,
+			Year: fb.Year, Publication: fb.Publication, Dataset: fb.Dataset})
+	}
+	return ind, probs
+}
+
+func defaultAggregation(u vs.Unit) vs.Aggregation {
+	switch u {
+	case vs.UnitCount, vs.UnitCurrency:
+		return vs.AggregateSum
+	case vs.UnitPercent, vs.UnitRatePer10k:
+		return vs.AggregateRatio
+	}
+	return vs.AggregateMean
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// NormaliseName folds an indicator or team name for matching: lower case,
+// "%" kept as a word, every other run of punctuation and space one space.
+func NormaliseName(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r == '%' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127:
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			if r == '%' {
+				b.WriteString("percent")
+				space = true
+				continue
+			}
+			b.WriteRune(r)
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// ErrNoConfig is returned by Check for an empty path.
+var ErrNoConfig = errors.New("no configuration file given")
+
+// Check validates the configuration file at path without starting anything.
+func Check(path string) error {
+	if path == "" {
+		return ErrNoConfig
+	}
+	_, err := Load(path)
+	return err
+}

@@ -1,0 +1,79 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+
+	vs "github.com/vitalsigns/vitalsigns"
+)
+
+// Marshal writes cat as a configuration file that Parse reads back to the
+// same catalogue: what `vitalsigns config show` prints.
+func Marshal(cat *vs.Catalogue) ([]byte, error) {
+	var f File
+	if cat.Authority != (vs.Authority{}) {
+		f.Authority = &fileAuthority{Name: cat.Authority.Name, LACode: cat.Authority.LACode, StatisticalNeighbours: cat.Authority.StatisticalNeighbours}
+	}
+	for _, t := range cat.Teams {
+		f.Teams = append(f.Teams, fileTeam{ID: t.ID, Name: t.Name, Parent: t.Parent})
+	}
+	for _, ind := range cat.Indicators {
+		f.Indicators = append(f.Indicators, fileIndicatorOf(ind))
+	}
+	for _, c := range cat.Committees {
+		fc := fileCommittee{ID: c.ID, Name: c.Name}
+		for _, d := range c.Dates {
+			fc.Dates = append(fc.Dates, d.String())
+		}
+		f.Committees = append(f.Committees, fc)
+	}
+	var buf bytes.Buffer
+	buf.WriteString("# vitalsigns configuration: the built-in catalogue plus any --config file.\n")
+	buf.WriteString("# Percentages are written with a % sign (\"90%\") or as fractions (0.9).\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(f); err != nil {
+		return nil, fmt.Errorf("encode config: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encode config: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func fileIndicatorOf(ind vs.Indicator) fileIndicator {
+	s := func(v string) *string { return &v }
+	pct := ind.Unit == vs.UnitPercent
+	q := func(v *float64) *Quantity {
+		if v == nil {
+			return nil
+		}
+		return &Quantity{Value: *v, Percent: pct}
+	}
+	fi := fileIndicator{
+		ID: ind.ID, Name: s(ind.Name), Description: s(ind.Description), Group: s(ind.Group),
+		Unit: s(string(ind.Unit)), Polarity: s(string(ind.Polarity)), Frequency: s(string(ind.Frequency)),
+		Aggregation: s(string(ind.Aggregation)), Aliases: ind.Aliases,
+	}
+	if ind.MinDenominator != 0 {
+		fi.MinDenominator = &ind.MinDenominator
+	}
+	if ind.SuppressBelow != 0 {
+		fi.SuppressBelow = &ind.SuppressBelow
+	}
+	for _, t := range ind.Thresholds {
+		ft := fileThreshold{Target: q(t.Target), Amber: q(t.Amber), Red: q(t.Red)}
+		if !t.From.IsZero() {
+			ft.From = vs.Month(t.From.Year, t.From.Month).String()
+		}
+		fi.Thresholds = append(fi.Thresholds, ft)
+	}
+	for _, b := range ind.Benchmarks {
+		v := b.Value
+		fi.Benchmarks = append(fi.Benchmarks, fileBenchmark{Source: string(b.Source), Value: q(&v),
+			Reference: b.Reference, Year: b.Year, Publication: b.Publication, Dataset: b.Dataset})
+	}
+	return fi
+}

@@ -1,0 +1,118 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// File is the configuration file as written. Every indicator field but id is
+// optional so that an entry with a built-in id overrides only what it sets.
+type File struct {
+	Authority  *fileAuthority  `yaml:"authority,omitempty"`
+	Teams      []fileTeam      `yaml:"teams,omitempty"`
+	Indicators []fileIndicator `yaml:"indicators,omitempty"`
+	Committees []fileCommittee `yaml:"committees,omitempty"`
+}
+
+type fileAuthority struct {
+	Name                  string `yaml:"name,omitempty"`
+	LACode                string `yaml:"la_code,omitempty"`
+	StatisticalNeighbours string `yaml:"statistical_neighbours,omitempty"`
+}
+
+type fileTeam struct {
+	ID     string `yaml:"id"`
+	Name   string `yaml:"name,omitempty"`
+	Parent string `yaml:"parent,omitempty"`
+}
+
+type fileIndicator struct {
+	ID             string          `yaml:"id"`
+	Name           *string         `yaml:"name,omitempty"`
+	Description    *string         `yaml:"description,omitempty"`
+	Group          *string         `yaml:"group,omitempty"`
+	Unit           *string         `yaml:"unit,omitempty"`
+	Polarity       *string         `yaml:"polarity,omitempty"`
+	Frequency      *string         `yaml:"frequency,omitempty"`
+	Aggregation    *string         `yaml:"aggregation,omitempty"`
+	MinDenominator *float64        `yaml:"min_denominator,omitempty"`
+	SuppressBelow  *float64        `yaml:"suppress_below,omitempty"`
+	Aliases        []string        `yaml:"aliases,omitempty"`
+	Thresholds     []fileThreshold `yaml:"thresholds,omitempty"`
+	Benchmarks     []fileBenchmark `yaml:"benchmarks,omitempty"`
+}
+
+type fileThreshold struct {
+	// From is the month the threshold takes effect (YYYY-MM); empty means
+	// always. Targets usually change with the financial year (April).
+	From      string    `yaml:"from,omitempty"`
+	Target    *Quantity `yaml:"target,omitempty"`
+	Amber     *Quantity `yaml:"amber,omitempty"`
+	Red       *Quantity `yaml:"red,omitempty"`
+	Tolerance *Quantity `yaml:"tolerance,omitempty"`
+}
+
+type fileBenchmark struct {
+	Source      string    `yaml:"source"`
+	Value       *Quantity `yaml:"value"`
+	Reference   string    `yaml:"reference"`
+	Year        string    `yaml:"year,omitempty"`
+	Publication string    `yaml:"publication"`
+	Dataset     string    `yaml:"dataset,omitempty"`
+}
+
+type fileCommittee struct {
+	ID    string   `yaml:"id"`
+	Name  string   `yaml:"name,omitempty"`
+	Dates []string `yaml:"dates,omitempty"`
+}
+
+// Quantity is a number in an indicator's unit as written in the file: a
+// plain number, or for percentages either a fraction (0.9) or a percentage
+// with its sign ("90%"). A bare number above 1 for a percentage is refused
+// rather than guessed.
+type Quantity struct {
+	Value   float64
+	Percent bool // written with a % sign
+}
+
+// UnmarshalYAML reads a number or a "90%" string.
+func (q *Quantity) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("want a number or a percentage such as \"90%%\"")
+	}
+	s := strings.TrimSpace(n.Value)
+	if rest, ok := strings.CutSuffix(s, "%"); ok {
+		v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("not a percentage: %q", s)
+		}
+		*q = Quantity{Value: v / 100, Percent: true}
+		return nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("not a number: %q", s)
+	}
+	*q = Quantity{Value: v}
+	return nil
+}
+
+// MarshalYAML writes percentages with their sign so the file reads as people
+// think of them.
+func (q Quantity) MarshalYAML() (any, error) {
+	if q.Percent {
+		return strconv.FormatFloat(roundTo(q.Value*100, 9), 'f', -1, 64) + "%", nil
+	}
+	return q.Value, nil
+}
+
+// roundTo removes binary noise such as 0.9*100 = 90.00000000000001.
+func roundTo(v float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(v*p) / p
+}

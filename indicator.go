@@ -1,0 +1,261 @@
+package vitalsigns
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Unit is the unit an indicator's values are expressed in.
+type Unit string
+
+// The units an indicator may have. Percentages are held as fractions
+// (0.875) and shown as 87.5%.
+const (
+	UnitCount      Unit = "count"
+	UnitPercent    Unit = "percent"
+	UnitRatePer10k Unit = "rate_per_10k"
+	UnitDays       Unit = "days"
+	UnitNumber     Unit = "number"
+	UnitCurrency   Unit = "currency"
+)
+
+// Units lists every valid unit, in the order they are documented.
+func Units() []Unit {
+	return []Unit{UnitCount, UnitPercent, UnitRatePer10k, UnitDays, UnitNumber, UnitCurrency}
+}
+
+// Polarity says which direction of change is an improvement.
+type Polarity string
+
+// The polarities an indicator may have.
+const (
+	HigherIsBetter Polarity = "higher_is_better"
+	LowerIsBetter  Polarity = "lower_is_better"
+	Neutral        Polarity = "neutral"
+)
+
+// Polarities lists every valid polarity.
+func Polarities() []Polarity { return []Polarity{HigherIsBetter, LowerIsBetter, Neutral} }
+
+// Aggregation says how team figures combine into a total.
+type Aggregation string
+
+// The aggregations across teams.
+const (
+	AggregateSum   Aggregation = "sum"
+	AggregateRatio Aggregation = "ratio" // sum of numerators over sum of denominators
+	AggregateMean  Aggregation = "mean"
+	AggregateNone  Aggregation = "none"
+)
+
+// Aggregations lists every valid aggregation.
+func Aggregations() []Aggregation {
+	return []Aggregation{AggregateSum, AggregateRatio, AggregateMean, AggregateNone}
+}
+
+// Threshold is the set of boundaries in force from a period onwards. Values
+// are in the indicator's unit (fractions for percentages). A value worse than
+// Amber is amber; a value worse than Red is red; "worse" follows the
+// indicator's polarity, and a value equal to a boundary is not worse.
+type Threshold struct {
+	// From is the first day the threshold applies from: it judges every
+	// period that ends on or after it. The zero Date means "since always".
+	From   Date
+	Target *float64
+	Amber  *float64
+	Red    *float64
+}
+
+// BenchmarkSource names where a benchmark figure comes from.
+type BenchmarkSource string
+
+// The benchmark sources.
+const (
+	BenchmarkEngland               BenchmarkSource = "england"
+	BenchmarkRegion                BenchmarkSource = "region"
+	BenchmarkStatisticalNeighbours BenchmarkSource = "statistical_neighbours"
+)
+
+// BenchmarkSources lists every valid benchmark source.
+func BenchmarkSources() []BenchmarkSource {
+	return []BenchmarkSource{BenchmarkEngland, BenchmarkRegion, BenchmarkStatisticalNeighbours}
+}
+
+// Benchmark is a published comparator figure, always shown with the date it
+// refers to and never interpolated onto monthly periods.
+type Benchmark struct {
+	Source BenchmarkSource
+	Value  float64 // in the indicator's unit (fractions for percentages)
+	// Reference is the reference date as the publisher gives it, e.g.
+	// "at 30 September 2025" or "year to 31 March 2025".
+	Reference string
+	// Year is the publication's year label, e.g. "2025".
+	Year        string
+	Publication string // the statistical release
+	Dataset     string // the file and column it was taken from
+}
+
+// Indicator is one entry of the indicator catalogue.
+type Indicator struct {
+	ID          string // snake_case, stable: a metric label, path and dropdown value
+	Name        string
+	Description string // plain English definition
+	Group       string // priority area, e.g. "Front Door"
+	Unit        Unit
+	Polarity    Polarity
+	Frequency   Frequency
+	Aggregation Aggregation
+	// MinDenominator is the smallest denominator a value is judged on;
+	// below it the value is flagged rather than rated. 0 means no minimum.
+	MinDenominator float64
+	// SuppressBelow hides counts (and values derived from them) smaller
+	// than it, as DfE does for small numbers. 0 means no suppression.
+	SuppressBelow float64
+	Thresholds    []Threshold // sorted by From, oldest first
+	Benchmarks    []Benchmark
+	Aliases       []string
+}
+
+// ThresholdAt returns the threshold in force for period p, if any.
+func (ind *Indicator) ThresholdAt(p Period) (Threshold, bool) {
+	var (
+		found Threshold
+		ok    bool
+	)
+	for _, t := range ind.Thresholds {
+		if t.From.IsZero() || !p.Last.Before(t.From) {
+			found, ok = t, true
+		}
+	}
+	return found, ok
+}
+
+// Benchmark returns the benchmark from source s, if any.
+func (ind *Indicator) Benchmark(s BenchmarkSource) (Benchmark, bool) {
+	for _, b := range ind.Benchmarks {
+		if b.Source == s {
+			return b, true
+		}
+	}
+	return Benchmark{}, false
+}
+
+// Format renders v in the indicator's unit for people: 87.5%, 1,234, 15.2.
+func (ind *Indicator) Format(v float64) string {
+	switch ind.Unit {
+	case UnitPercent:
+		return trimZero(fmt.Sprintf("%.1f", v*100)) + "%"
+	case UnitCount:
+		return groupThousands(fmt.Sprintf("%.0f", v))
+	case UnitCurrency:
+		return "£" + groupThousands(fmt.Sprintf("%.2f", v))
+	default:
+		return trimZero(fmt.Sprintf("%.1f", v))
+	}
+}
+
+func trimZero(s string) string {
+	if len(s) > 2 && s[len(s)-2:] == ".0" {
+		return s[:len(s)-2]
+	}
+	return s
+}
+
+func groupThousands(s string) string {
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	intPart, frac := s, ""
+	for i := range s {
+		if s[i] == '.' {
+			intPart, frac = s[:i], s[i:]
+			break
+		}
+	}
+	var out []byte
+	for i := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, intPart[i])
+	}
+	if neg {
+		return "-" + string(out) + frac
+	}
+	return string(out) + frac
+}
+
+// AuthorityTeam is the reserved team id of the whole authority. A blank
+// Team cell means it.
+const AuthorityTeam = "authority"
+
+// Team is an organisational unit that reports figures: service, area or team.
+type Team struct {
+	ID     string
+	Name   string
+	Parent string // "" for a top-level team
+}
+
+// Authority describes the council the service runs for.
+type Authority struct {
+	Name string
+	// LACode is DfE's three-digit local authority code, e.g. "380".
+	LACode string
+	// StatisticalNeighbours names the statistical-neighbour model, e.g.
+	// "sn_model_2025".
+	StatisticalNeighbours string
+}
+
+// Committee is a scrutiny committee whose meeting dates set forecast
+// horizons.
+type Committee struct {
+	ID    string
+	Name  string
+	Dates []Date
+}
+
+// Catalogue is the configuration in force: the authority, its teams, its
+// indicators and its committees. It is immutable once built; a reload
+// builds a new one.
+type Catalogue struct {
+	Authority  Authority
+	Teams      []Team
+	Indicators []Indicator
+	Committees []Committee
+}
+
+// Indicator returns the indicator with the given id.
+func (c *Catalogue) Indicator(id string) (*Indicator, bool) {
+	i := slices.IndexFunc(c.Indicators, func(ind Indicator) bool { return ind.ID == id })
+	if i < 0 {
+		return nil, false
+	}
+	return &c.Indicators[i], true
+}
+
+// Team returns the team with the given id. The authority is always known.
+func (c *Catalogue) Team(id string) (Team, bool) {
+	if id == AuthorityTeam {
+		name := c.Authority.Name
+		if name == "" {
+			name = "Whole authority"
+		}
+		return Team{ID: AuthorityTeam, Name: name}, true
+	}
+	i := slices.IndexFunc(c.Teams, func(t Team) bool { return t.ID == id })
+	if i < 0 {
+		return Team{}, false
+	}
+	return c.Teams[i], true
+}
+
+// TeamIDs returns the authority followed by every configured team id.
+func (c *Catalogue) TeamIDs() []string {
+	ids := make([]string, 0, len(c.Teams)+1)
+	ids = append(ids, AuthorityTeam)
+	for _, t := range c.Teams {
+		ids = append(ids, t.ID)
+	}
+	return ids
+}

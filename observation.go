@@ -1,0 +1,97 @@
+package vitalsigns
+
+import (
+	"database/sql"
+	"time"
+)
+
+// Status is the standing of an observation's value.
+type Status string
+
+// The observation statuses.
+const (
+	StatusActual      Status = "actual"
+	StatusProvisional Status = "provisional"
+	StatusSuppressed  Status = "suppressed" // a small number withheld; never zero
+	StatusMissing     Status = "missing"    // no value was given; never zero
+)
+
+// Statuses lists every valid status.
+func Statuses() []Status {
+	return []Status{StatusActual, StatusProvisional, StatusSuppressed, StatusMissing}
+}
+
+// Key identifies an observation across revisions.
+type Key struct {
+	Indicator string
+	Team      string
+	Period    Period
+}
+
+// Observation is one figure for an indicator, team and period. Value is
+// invalid (not zero) when the status is suppressed or missing.
+type Observation struct {
+	Key
+	Value       sql.NullFloat64
+	Numerator   sql.NullFloat64
+	Denominator sql.NullFloat64
+	Status      Status
+	Commentary  string
+	Outcome     string // what is being done and what changed
+
+	// Set by the store.
+	Revision   int
+	SourceID   int64
+	RecordedAt time.Time
+}
+
+// SameFigure reports whether o and p record the same figure: a difference
+// here is what makes a new revision.
+func (o Observation) SameFigure(p Observation) bool {
+	return o.Value == p.Value && o.Numerator == p.Numerator && o.Denominator == p.Denominator &&
+		o.Status == p.Status && o.Commentary == p.Commentary && o.Outcome == p.Outcome
+}
+
+// Via says how a source file arrived.
+type Via string
+
+// The ways a file arrives.
+const (
+	ViaCLI    Via = "cli"
+	ViaInbox  Via = "inbox"
+	ViaUpload Via = "upload"
+	ViaDemo   Via = "demo"
+)
+
+// Source is a file offered for ingest, accepted or rejected.
+type Source struct {
+	ID         int64
+	Name       string
+	SHA256     string
+	Size       int64
+	Via        Via
+	Submitter  string
+	ReceivedAt time.Time
+	Rows       int
+	Accepted   bool
+	Withdrawn  bool
+	// Report is the validation report, as JSON.
+	Report string
+}
+
+// Change describes what storing one observation did or would do.
+type Change struct {
+	Key
+	Kind     ChangeKind
+	Old, New Observation // Old is zero for ChangeNew
+}
+
+// ChangeKind classifies a Change.
+type ChangeKind string
+
+// The kinds of change.
+const (
+	ChangeNew       ChangeKind = "new"
+	ChangeRevised   ChangeKind = "revised"
+	ChangeUnchanged ChangeKind = "unchanged"
+)
