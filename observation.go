@@ -1,6 +1,7 @@
 package vitalsigns
 
 import (
+	"context"
 	"database/sql"
 	"time"
 )
@@ -95,3 +96,30 @@ const (
 	ChangeRevised   ChangeKind = "revised"
 	ChangeUnchanged ChangeKind = "unchanged"
 )
+
+// IngestResult says what storing a file did, or in a dry run what it would
+// do.
+type IngestResult struct {
+	SourceID int64
+	// Duplicate is true when an accepted source with the same content was
+	// already stored: nothing was written.
+	Duplicate   bool
+	DuplicateOf Source
+	New         int
+	Revised     int
+	Unchanged   int
+	// Changes lists the revisions (old → new); new and unchanged figures
+	// are only counted.
+	Changes []Change
+}
+
+// Ledger is where files and their figures are recorded; store implements it.
+type Ledger interface {
+	// Ingest records src as accepted and obs as revisions where they differ
+	// from the figures in force, all in one transaction.
+	Ingest(ctx context.Context, src Source, obs []Observation) (IngestResult, error)
+	// Plan reports what Ingest would do, writing nothing.
+	Plan(ctx context.Context, src Source, obs []Observation) (IngestResult, error)
+	// Reject records a rejected source with its report.
+	Reject(ctx context.Context, src Source) (int64, error)
+}
