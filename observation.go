@@ -123,3 +123,30 @@ type Ledger interface {
 	// Reject records a rejected source with its report.
 	Reject(ctx context.Context, src Source) (int64, error)
 }
+
+// Filter narrows the observations read; empty fields match everything.
+type Filter struct {
+	Indicator string
+	Team      string
+}
+
+// IngestStats summarises ingestion for the health metrics.
+type IngestStats struct {
+	Accepted, Rejected int
+	LastSuccess        time.Time // zero if none
+	LastFailure        time.Time
+}
+
+// Reader is read access to the stored history; store implements it.
+type Reader interface {
+	// Latest returns the figure in force for every key matching f.
+	Latest(ctx context.Context, f Filter) ([]Observation, error)
+	// History returns every revision matching f.
+	History(ctx context.Context, f Filter) ([]Observation, error)
+	// Sources lists every source, newest first.
+	Sources(ctx context.Context) ([]Source, error)
+	// ChangeSeq grows with every committed write.
+	ChangeSeq(ctx context.Context) (int64, error)
+	// IngestStats counts sources by result.
+	IngestStats(ctx context.Context) (IngestStats, error)
+}

@@ -351,16 +351,10 @@ func (s *Store) ChangeSeq(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// Filter narrows the observations read; empty fields match everything.
-type Filter struct {
-	Indicator string
-	Team      string
-}
-
 // Latest returns the figure in force for every key (the highest revision
 // from a source that is not withdrawn), ordered by indicator, team and
 // period.
-func (s *Store) Latest(ctx context.Context, f Filter) ([]vs.Observation, error) {
+func (s *Store) Latest(ctx context.Context, f vs.Filter) ([]vs.Observation, error) {
 	return scanObservations(s.db.QueryContext(ctx, `
 		SELECT indicator, team, frequency, period_last, revision, value, numerator, denominator, status,
 			commentary, outcome, source_id, recorded_at
@@ -377,7 +371,7 @@ func (s *Store) Latest(ctx context.Context, f Filter) ([]vs.Observation, error) 
 // History returns every revision of every figure for an indicator (and
 // team, if given), oldest period and revision first, withdrawn ones
 // included.
-func (s *Store) History(ctx context.Context, f Filter) ([]vs.Observation, error) {
+func (s *Store) History(ctx context.Context, f vs.Filter) ([]vs.Observation, error) {
 	return scanObservations(s.db.QueryContext(ctx, `
 		SELECT indicator, team, frequency, period_last, revision, value, numerator, denominator, status,
 			commentary, outcome, source_id, recorded_at
@@ -419,17 +413,10 @@ func scanObservations(rows *sql.Rows, err error) ([]vs.Observation, error) {
 	return out, nil
 }
 
-// Stats summarises ingestion for the health metrics.
-type Stats struct {
-	Accepted, Rejected int
-	LastSuccess        time.Time // zero if none
-	LastFailure        time.Time
-}
-
 // IngestStats counts sources by result and finds the latest of each.
-func (s *Store) IngestStats(ctx context.Context) (Stats, error) {
+func (s *Store) IngestStats(ctx context.Context) (vs.IngestStats, error) {
 	var (
-		st       Stats
+		st       vs.IngestStats
 		ok, fail sql.NullString
 	)
 	err := s.db.QueryRowContext(ctx, `

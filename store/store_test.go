@@ -55,9 +55,9 @@ func rows(t *testing.T, s *store.Store, latest bool) []row {
 		err error
 	)
 	if latest {
-		got, err = s.Latest(ctx, store.Filter{})
+		got, err = s.Latest(ctx, vs.Filter{})
 	} else {
-		got, err = s.History(ctx, store.Filter{})
+		got, err = s.History(ctx, vs.Filter{})
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -219,7 +219,7 @@ func TestChangeSeqAcrossHandles(t *testing.T) {
 	if seq1 <= seq0 {
 		t.Fatalf("change counter did not move: %d then %d", seq0, seq1)
 	}
-	got, err := r.Latest(ctx, store.Filter{Indicator: "referrals"})
+	got, err := r.Latest(ctx, vs.Filter{Indicator: "referrals"})
 	if err != nil || len(got) != 1 || got[0].Value.Float64 != 400 {
 		t.Fatalf("reader sees %v, %v", got, err)
 	}
@@ -244,7 +244,7 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	got, err := s.Latest(ctx, store.Filter{Team: "south"})
+	got, err := s.Latest(ctx, vs.Filter{Team: "south"})
 	if err != nil || len(got) != 1 {
 		t.Fatalf("got %v, %v", got, err)
 	}

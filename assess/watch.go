@@ -1,0 +1,97 @@
+package assess
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	vs "github.com/vitalsigns/vitalsigns"
+)
+
+// Watcher keeps a snapshot current: it polls the store's change counter and
+// rebuilds when another process (a CLI ingest, the inbox) has committed, and
+// at least every Refresh so that staleness follows the clock.
+type Watcher struct {
+	Reader    vs.Reader
+	Catalogue *vs.Catalogue
+	Poll      time.Duration // how often to read the change counter (default 2s)
+	Refresh   time.Duration // rebuild at least this often (default 1m)
+	Now       func() time.Time
+	Logger    *slog.Logger
+	// Publish receives every new snapshot.
+	Publish func(*Snapshot)
+}
+
+// Load builds a snapshot from the store now.
+func (w *Watcher) Load(ctx context.Context) (*Snapshot, error) {
+	seq, err := w.Reader.ChangeSeq(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("build snapshot: %w", err)
+	}
+	latest, err := w.Reader.Latest(ctx, vs.Filter{})
+	if err != nil {
+		return nil, fmt.Errorf("build snapshot: %w", err)
+	}
+	stats, err := w.Reader.IngestStats(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("build snapshot: %w", err)
+	}
+	now := time.Now
+	if w.Now != nil {
+		now = w.Now
+	}
+	s := Build(w.Catalogue, latest, stats, now())
+	s.Seq = seq
+	return s, nil
+}
+
+// Run publishes a first snapshot, then polls until ctx is done. A failed
+// rebuild is logged and retried at the next tick; the previous snapshot
+// stays in force.
+func (w *Watcher) Run(ctx context.Context) error {
+	log := w.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	poll, refresh := w.Poll, w.Refresh
+	if poll <= 0 {
+		poll = 2 * time.Second
+	}
+	if refresh <= 0 {
+		refresh = time.Minute
+	}
+	s, err := w.Load(ctx)
+	if err != nil {
+		return err
+	}
+	w.Publish(s)
+	last, built := s.Seq, time.Now()
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		seq, err := w.Reader.ChangeSeq(ctx)
+		if err != nil {
+			log.Warn("read change counter", "err", err)
+			continue
+		}
+		if seq == last && time.Since(built) < refresh {
+			continue
+		}
+		s, err := w.Load(ctx)
+		if err != nil {
+			log.Error("rebuild snapshot", "err", err)
+			continue
+		}
+		w.Publish(s)
+		if s.Seq != last {
+			log.Info("new data", "change_seq", s.Seq)
+		}
+		last, built = s.Seq, time.Now()
+	}
+}
