@@ -1,0 +1,193 @@
+// Package metrics exposes the assessment as Prometheus metrics: a
+// prometheus.Collector over an immutable snapshot swapped atomically, so a
+// scrape never sees half of a new file and half of the old. Later it also
+// holds the generated alerting rules, dashboards and OpenMetrics history.
+//
+// It may import assess, config and the domain.
+package metrics
+
+import (
+	"fmt"
+	"sync/atomic"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/collectors/version"
+
+	"github.com/vitalsigns/vitalsigns/assess"
+)
+
+const ns = "vitalsigns"
+
+var (
+	it = []string{"indicator", "team"}
+
+	descValue = prometheus.NewDesc(ns+"_indicator_value",
+		"Latest reported value of the indicator, in its unit (percentages as ratios 0-1).", it, nil)
+	descTarget = prometheus.NewDesc(ns+"_indicator_target",
+		"Target in force for the latest period, in the indicator's unit.", it, nil)
+	descThreshold = prometheus.NewDesc(ns+"_indicator_threshold",
+		"Boundary in force for the latest period at which the indicator turns amber or red.", append(it, "level"), nil)
+	descBenchmark = prometheus.NewDesc(ns+"_indicator_benchmark",
+		"Published comparator figure (see vitalsigns_indicator_benchmark_info for its year and publication).", []string{"indicator", "source"}, nil)
+	descBenchmarkInfo = prometheus.NewDesc(ns+"_indicator_benchmark_info",
+		"Where a benchmark comes from and the date it refers to.", []string{"indicator", "source", "reference", "publication"}, nil)
+	descRAG = prometheus.NewDesc(ns+"_indicator_rag",
+		"RAG rating of the latest value: 0 green, 1 amber, 2 red; absent when there is no verdict.", it, nil)
+	descStatus = prometheus.NewDesc(ns+"_indicator_status",
+		"Standing of the indicator: 1 for the state in force, 0 for the others; all 0 when the figure is not rated.", append(it, "state"), nil)
+	descPeriodEnd = prometheus.NewDesc(ns+"_indicator_period_end_timestamp_seconds",
+		"End of the period the latest value is for (midnight Europe/London after its last day).", it, nil)
+	descDue = prometheus.NewDesc(ns+"_indicator_next_due_timestamp_seconds",
+		"When the next period's figures are due, including the grace period; later than this the data is overdue.", it, nil)
+	descSmall = prometheus.NewDesc(ns+"_indicator_below_min_denominator",
+		"1 when the latest value's denominator is under the indicator's minimum: shown, not to be alarmed on.", it, nil)
+	descInfo = prometheus.NewDesc(ns+"_indicator_info",
+		"The indicator's catalogue entry.", []string{"indicator", "name", "unit", "polarity", "group", "frequency"}, nil)
+	descFiles = prometheus.NewDesc(ns+"_ingest_files_total",
+		"Files offered for ingest, by result, from the store's sources table (all ways in, all processes).", []string{"result"}, nil)
+	descLastSuccess = prometheus.NewDesc(ns+"_ingest_last_success_timestamp_seconds",
+		"When a file was last accepted; 0 if never.", nil, nil)
+	descLastFailure = prometheus.NewDesc(ns+"_ingest_last_failure_timestamp_seconds",
+		"When a file was last rejected; 0 if never.", nil, nil)
+	descSnapshot = prometheus.NewDesc(ns+"_snapshot_timestamp_seconds",
+		"When the snapshot being exposed was built.", nil, nil)
+)
+
+// Collector exposes the current snapshot. The metrics are built once per
+// snapshot, not per scrape: the data only changes at ingest.
+type Collector struct {
+	cur atomic.Pointer[frozen]
+}
+
+type frozen struct {
+	snap    *assess.Snapshot
+	metrics []prometheus.Metric
+}
+
+// NewCollector returns a Collector that exposes nothing until Set is called.
+func NewCollector() *Collector { return &Collector{} }
+
+// Set builds the metrics for s and swaps them in atomically.
+func (c *Collector) Set(s *assess.Snapshot) error {
+	ms, err := build(s)
+	if err != nil {
+		return fmt.Errorf("build metrics: %w", err)
+	}
+	c.cur.Store(&frozen{snap: s, metrics: ms})
+	return nil
+}
+
+// Snapshot returns the snapshot in force, or nil before the first Set.
+func (c *Collector) Snapshot() *assess.Snapshot {
+	if f := c.cur.Load(); f != nil {
+		return f.snap
+	}
+	return nil
+}
+
+// Describe sends every descriptor the collector may emit.
+func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descValue, descTarget, descThreshold, descBenchmark, descBenchmarkInfo,
+		descRAG, descStatus, descPeriodEnd, descDue, descSmall, descInfo, descFiles, descLastSuccess,
+		descLastFailure, descSnapshot} {
+		ch <- d
+	}
+}
+
+// Collect emits the metrics of the snapshot in force, read once.
+func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	f := c.cur.Load()
+	if f == nil {
+		return
+	}
+	for _, m := range f.metrics {
+		ch <- m
+	}
+}
+
+func build(s *assess.Snapshot) ([]prometheus.Metric, error) {
+	var (
+		out []prometheus.Metric
+		err error
+	)
+	add := func(d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
+		if err != nil {
+			return
+		}
+		var m prometheus.Metric
+		if m, err = prometheus.NewConstMetric(d, t, v, labels...); err == nil {
+			out = append(out, m)
+		}
+	}
+	unix := func(t interface{ Unix() int64 }) float64 { return float64(t.Unix()) }
+	for i := range s.Catalogue.Indicators {
+		ind := &s.Catalogue.Indicators[i]
+		add(descInfo, prometheus.GaugeValue, 1, ind.ID, ind.Name, string(ind.Unit), string(ind.Polarity), ind.Group, string(ind.Frequency))
+		for _, b := range ind.Benchmarks {
+			add(descBenchmark, prometheus.GaugeValue, b.Value, ind.ID, string(b.Source))
+			add(descBenchmarkInfo, prometheus.GaugeValue, 1, ind.ID, string(b.Source), b.Reference, b.Publication)
+		}
+	}
+	for _, item := range s.Items {
+		id, team := item.Indicator.ID, item.Team.ID
+		for _, st := range assess.States() {
+			v := 0.0
+			if item.State == st {
+				v = 1
+			}
+			add(descStatus, prometheus.GaugeValue, v, id, team, string(st))
+		}
+		if !item.Has {
+			continue
+		}
+		o := item.Latest
+		if o.Value.Valid {
+			add(descValue, prometheus.GaugeValue, o.Value.Float64, id, team)
+		}
+		if r, ok := item.Verdict.RAGValue(); ok {
+			add(descRAG, prometheus.GaugeValue, r, id, team)
+		}
+		if t := item.Threshold; t.Target != nil {
+			add(descTarget, prometheus.GaugeValue, *t.Target, id, team)
+		}
+		if t := item.Threshold; t.Amber != nil {
+			add(descThreshold, prometheus.GaugeValue, *t.Amber, id, team, "amber")
+		}
+		if t := item.Threshold; t.Red != nil {
+			add(descThreshold, prometheus.GaugeValue, *t.Red, id, team, "red")
+		}
+		add(descPeriodEnd, prometheus.GaugeValue, unix(item.PeriodEnd), id, team)
+		add(descDue, prometheus.GaugeValue, unix(item.DueBy), id, team)
+		small := 0.0
+		if item.BelowMinDenominator {
+			small = 1
+		}
+		add(descSmall, prometheus.GaugeValue, small, id, team)
+	}
+	in := s.Ingest
+	add(descFiles, prometheus.CounterValue, float64(in.Accepted), "accepted")
+	add(descFiles, prometheus.CounterValue, float64(in.Rejected), "rejected")
+	ts := func(t interface {
+		IsZero() bool
+		Unix() int64
+	}) float64 {
+		if t.IsZero() {
+			return 0
+		}
+		return float64(t.Unix())
+	}
+	add(descLastSuccess, prometheus.GaugeValue, ts(in.LastSuccess))
+	add(descLastFailure, prometheus.GaugeValue, ts(in.LastFailure))
+	add(descSnapshot, prometheus.GaugeValue, unix(s.Built))
+	return out, err
+}
+
+// NewRegistry returns a registry holding c, vitalsigns_build_info and the Go
+// and process collectors. The default registry is never used.
+func NewRegistry(c *Collector) *prometheus.Registry {
+	r := prometheus.NewRegistry()
+	r.MustRegister(c, version.NewCollector(ns),
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return r
+}

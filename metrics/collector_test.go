@@ -1,0 +1,133 @@
+package metrics_test
+
+import (
+	"database/sql"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/assess"
+	"github.com/vitalsigns/vitalsigns/metrics"
+)
+
+func f(v float64) *float64 { return &v }
+
+func testSnapshot() *assess.Snapshot {
+	cat := &vs.Catalogue{
+		Authority: vs.Authority{Name: "Test Council"},
+		Teams:     []vs.Team{{ID: "north", Name: "North"}},
+		Indicators: []vs.Indicator{
+			{ID: "cla_visits_in_timescale", Name: "Children in care visited within timescales", Group: "Children in Care",
+				Unit: vs.UnitPercent, Polarity: vs.HigherIsBetter, Frequency: vs.Monthly,
+				Thresholds: []vs.Threshold{{Target: f(0.9), Amber: f(0.9), Red: f(0.8)}}},
+			{ID: "agency_rate", Name: "Agency social worker rate", Group: "Workforce",
+				Unit: vs.UnitPercent, Polarity: vs.LowerIsBetter, Frequency: vs.Monthly,
+				Thresholds: []vs.Threshold{{Target: f(0.15), Amber: f(0.15), Red: f(0.2)}},
+				Benchmarks: []vs.Benchmark{{Source: vs.BenchmarkEngland, Value: 0.13, Reference: "at 30 September 2025", Year: "2025", Publication: "Children's social work workforce 2025"}}},
+		},
+	}
+	n := func(v float64) sql.NullFloat64 { return sql.NullFloat64{Float64: v, Valid: true} }
+	oct := vs.Month(2026, time.October)
+	obs := []vs.Observation{
+		{Key: vs.Key{Indicator: "cla_visits_in_timescale", Team: "authority", Period: oct}, Value: n(0.875), Status: vs.StatusActual},
+		{Key: vs.Key{Indicator: "cla_visits_in_timescale", Team: "north", Period: oct}, Status: vs.StatusSuppressed},
+		{Key: vs.Key{Indicator: "agency_rate", Team: "authority", Period: oct}, Value: n(0.25), Status: vs.StatusActual},
+	}
+	return assess.Build(cat, obs, vs.IngestStats{Accepted: 3, Rejected: 1, LastSuccess: time.Unix(1793000000, 0)},
+		time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+}
+
+func TestCollectorExposition(t *testing.T) {
+	c := metrics.NewCollector()
+	if n := testutil.CollectAndCount(c); n != 0 {
+		t.Fatalf("collector exposes %d metrics before the first snapshot, want 0", n)
+	}
+	if err := c.Set(testSnapshot()); err != nil {
+		t.Fatal(err)
+	}
+	want := `
+# HELP vitalsigns_indicator_value Latest reported value of the indicator, in its unit (percentages as ratios 0-1).
+# TYPE vitalsigns_indicator_value gauge
+vitalsigns_indicator_value{indicator="agency_rate",team="authority"} 0.25
+vitalsigns_indicator_value{indicator="cla_visits_in_timescale",team="authority"} 0.875
+# HELP vitalsigns_indicator_rag RAG rating of the latest value: 0 green, 1 amber, 2 red; absent when there is no verdict.
+# TYPE vitalsigns_indicator_rag gauge
+vitalsigns_indicator_rag{indicator="agency_rate",team="authority"} 2
+vitalsigns_indicator_rag{indicator="cla_visits_in_timescale",team="authority"} 1
+# HELP vitalsigns_indicator_threshold Boundary in force for the latest period at which the indicator turns amber or red.
+# TYPE vitalsigns_indicator_threshold gauge
+vitalsigns_indicator_threshold{indicator="agency_rate",level="amber",team="authority"} 0.15
+vitalsigns_indicator_threshold{indicator="agency_rate",level="red",team="authority"} 0.2
+vitalsigns_indicator_threshold{indicator="cla_visits_in_timescale",level="amber",team="authority"} 0.9
+vitalsigns_indicator_threshold{indicator="cla_visits_in_timescale",level="red",team="authority"} 0.8
+vitalsigns_indicator_threshold{indicator="cla_visits_in_timescale",level="amber",team="north"} 0.9
+vitalsigns_indicator_threshold{indicator="cla_visits_in_timescale",level="red",team="north"} 0.8
+# HELP vitalsigns_indicator_benchmark Published comparator figure (see vitalsigns_indicator_benchmark_info for its year and publication).
+# TYPE vitalsigns_indicator_benchmark gauge
+vitalsigns_indicator_benchmark{indicator="agency_rate",source="england"} 0.13
+# HELP vitalsigns_indicator_period_end_timestamp_seconds End of the period the latest value is for (midnight Europe/London after its last day).
+# TYPE vitalsigns_indicator_period_end_timestamp_seconds gauge
+vitalsigns_indicator_period_end_timestamp_seconds{indicator="agency_rate",team="authority"} 1.7934912e+09
+vitalsigns_indicator_period_end_timestamp_seconds{indicator="cla_visits_in_timescale",team="authority"} 1.7934912e+09
+vitalsigns_indicator_period_end_timestamp_seconds{indicator="cla_visits_in_timescale",team="north"} 1.7934912e+09
+# HELP vitalsigns_ingest_files_total Files offered for ingest, by result, from the store's sources table (all ways in, all processes).
+# TYPE vitalsigns_ingest_files_total counter
+vitalsigns_ingest_files_total{result="accepted"} 3
+vitalsigns_ingest_files_total{result="rejected"} 1
+`
+	if err := testutil.CollectAndCompare(c, strings.NewReader(want),
+		"vitalsigns_indicator_value", "vitalsigns_indicator_rag", "vitalsigns_indicator_threshold",
+		"vitalsigns_indicator_benchmark", "vitalsigns_indicator_period_end_timestamp_seconds", "vitalsigns_ingest_files_total"); err != nil {
+		t.Error(err)
+	}
+	// The period end above: 1 November 2026 00:00 in London, which is GMT
+	// in November, so the same instant as UTC.
+	if end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).Unix(); end != 1793491200 {
+		t.Errorf("period end %d: the expected exposition above is wrong", end)
+	}
+}
+
+func TestStatusStateSet(t *testing.T) {
+	c := metrics.NewCollector()
+	if err := c.Set(testSnapshot()); err != nil {
+		t.Fatal(err)
+	}
+	want := `
+# HELP vitalsigns_indicator_status Standing of the indicator: 1 for the state in force, 0 for the others; all 0 when the figure is not rated.
+# TYPE vitalsigns_indicator_status gauge
+`
+	for _, row := range []struct{ ind, team, state string }{
+		{"cla_visits_in_timescale", "authority", "amber"},
+		{"cla_visits_in_timescale", "north", "suppressed"},
+		{"agency_rate", "authority", "red"},
+		{"agency_rate", "north", "no_data"},
+	} {
+		for _, st := range assess.States() {
+			v := "0"
+			if string(st) == row.state {
+				v = "1"
+			}
+			want += `vitalsigns_indicator_status{indicator="` + row.ind + `",state="` + string(st) + `",team="` + row.team + `"} ` + v + "\n"
+		}
+	}
+	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "vitalsigns_indicator_status"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestLint(t *testing.T) {
+	c := metrics.NewCollector()
+	if err := c.Set(testSnapshot()); err != nil {
+		t.Fatal(err)
+	}
+	problems, err := testutil.CollectAndLint(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+}

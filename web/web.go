@@ -1,0 +1,297 @@
+// Package web serves vitalsigns over HTTP: the landing page, indicator
+// pages, health endpoints and the /metrics handler it is given. Pages are
+// server-rendered with html/template (so spreadsheet text is escaped) and use
+// no external assets.
+//
+// It may import metrics, reports, collector, assess, config and the domain;
+// only cmd imports it.
+package web
+
+import (
+	"bytes"
+	"database/sql"
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/assess"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Server holds what the handlers read. Snapshot returns the snapshot in
+// force (nil until the first is built).
+type Server struct {
+	Snapshot func() *assess.Snapshot
+	Reader   vs.Reader
+	Metrics  http.Handler
+	Logger   *slog.Logger
+	// Base is the path prefix of --web.external-url ("" for none).
+	Base string
+
+	pages map[string]*template.Template
+}
+
+// Handler returns the HTTP handler of every route.
+func (s *Server) Handler() (http.Handler, error) {
+	funcs := template.FuncMap{
+		"stateText": stateText,
+		"polarity": func(p vs.Polarity) string {
+			return map[vs.Polarity]string{vs.HigherIsBetter: "higher", vs.LowerIsBetter: "lower", vs.Neutral: "neither (not rated)"}[p]
+		},
+		"join": strings.Join,
+	}
+	s.pages = map[string]*template.Template{}
+	for _, name := range []string{"index", "indicator"} {
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, err
+		}
+		s.pages[name] = t
+	}
+	if s.Logger == nil {
+		s.Logger = slog.New(slog.DiscardHandler)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.index)
+	mux.HandleFunc("GET /indicators/{id}", s.indicator)
+	mux.HandleFunc("GET /-/healthy", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("vitalsigns is healthy.\n"))
+	})
+	mux.HandleFunc("GET /-/ready", func(w http.ResponseWriter, _ *http.Request) {
+		if s.Snapshot() == nil {
+			http.Error(w, "vitalsigns is not ready: no snapshot yet.", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("vitalsigns is ready.\n"))
+	})
+	if s.Metrics != nil {
+		mux.Handle("GET /metrics", s.Metrics)
+	}
+	return mux, nil
+}
+
+func stateText(s assess.State) string {
+	switch s {
+	case assess.NoData:
+		return "no data"
+	case assess.Unrated:
+		return "not rated"
+	}
+	return string(s)
+}
+
+type page struct {
+	Title, Base, Authority, Built string
+	Team, TeamName                string
+	Teams                         []vs.Team
+}
+
+func (s *Server) newPage(snap *assess.Snapshot, title, team string) (page, bool) {
+	t, ok := snap.Catalogue.Team(team)
+	auth, _ := snap.Catalogue.Team(vs.AuthorityTeam)
+	return page{
+		Title: title, Base: s.Base, Authority: snap.Catalogue.Authority.Name,
+		Built: snap.Built.In(vs.London()).Format("2 January 2006 15:04 MST"),
+		Team:  t.ID, TeamName: t.Name, Teams: append([]vs.Team{auth}, snap.Catalogue.Teams...),
+	}, ok
+}
+
+func (s *Server) render(w http.ResponseWriter, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, name+".html", data); err != nil {
+		s.Logger.Error("render page", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(buf.Bytes())
+}
+
+func (s *Server) snapshot(w http.ResponseWriter) *assess.Snapshot {
+	snap := s.Snapshot()
+	if snap == nil {
+		http.Error(w, "vitalsigns is starting: no snapshot yet.", http.StatusServiceUnavailable)
+	}
+	return snap
+}
+
+func teamParam(r *http.Request) string {
+	if t := r.URL.Query().Get("team"); t != "" {
+		return t
+	}
+	return vs.AuthorityTeam
+}
+
+type row struct {
+	ID, Name, Period, Latest, Previous, Target, England string
+	State                                               assess.State
+	Small                                               bool
+}
+
+func format(ind *vs.Indicator, v sql.NullFloat64) string {
+	if !v.Valid {
+		return "–"
+	}
+	return ind.Format(v.Float64)
+}
+
+func formatPtr(ind *vs.Indicator, v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return ind.Format(*v)
+}
+
+func rowOf(it assess.Item) row {
+	ind := it.Indicator
+	r := row{ID: ind.ID, Name: ind.Name, Period: "–", Latest: "–", Previous: "–", Target: formatPtr(ind, it.Threshold.Target),
+		England: "–", State: it.State, Small: it.BelowMinDenominator}
+	if b, ok := ind.Benchmark(vs.BenchmarkEngland); ok {
+		r.England = ind.Format(b.Value) + " (" + b.Year + ")"
+	}
+	if it.Has {
+		r.Period = it.Latest.Period.String()
+		r.Latest = statusOr(it.Latest, format(ind, it.Latest.Value))
+	}
+	if it.HasPrevious {
+		r.Previous = statusOr(it.Previous, format(ind, it.Previous.Value))
+	}
+	if it.State == assess.Unrated && !it.Has {
+		r.State = assess.NoData
+	}
+	return r
+}
+
+func statusOr(o vs.Observation, s string) string {
+	switch o.Status {
+	case vs.StatusSuppressed:
+		return "suppressed"
+	case vs.StatusMissing:
+		return "missing"
+	case vs.StatusProvisional:
+		return s + " (provisional)"
+	}
+	return s
+}
+
+func (s *Server) index(w http.ResponseWriter, r *http.Request) {
+	snap := s.snapshot(w)
+	if snap == nil {
+		return
+	}
+	p, ok := s.newPage(snap, "Vital Signs", teamParam(r))
+	if !ok {
+		http.Error(w, "unknown team", http.StatusNotFound)
+		return
+	}
+	type group struct {
+		Name string
+		Rows []row
+	}
+	type count struct {
+		State assess.State
+		N     int
+	}
+	var groups []group
+	items := snap.ForTeam(p.Team)
+	for _, it := range items {
+		g := it.Indicator.Group
+		if len(groups) == 0 || groups[len(groups)-1].Name != g {
+			if i := slices.IndexFunc(groups, func(x group) bool { return x.Name == g }); i >= 0 {
+				groups[i].Rows = append(groups[i].Rows, rowOf(it))
+				continue
+			}
+			groups = append(groups, group{Name: g})
+		}
+		groups[len(groups)-1].Rows = append(groups[len(groups)-1].Rows, rowOf(it))
+	}
+	var counts []count
+	c := assess.Counts(items)
+	for _, st := range append(assess.States(), assess.Unrated) {
+		if c[st] > 0 {
+			counts = append(counts, count{st, c[st]})
+		}
+	}
+	s.render(w, "index", struct {
+		page
+		Groups []group
+		Counts []count
+	}{p, groups, counts})
+}
+
+func (s *Server) indicator(w http.ResponseWriter, r *http.Request) {
+	snap := s.snapshot(w)
+	if snap == nil {
+		return
+	}
+	ind, ok := snap.Catalogue.Indicator(r.PathValue("id"))
+	if !ok {
+		http.Error(w, "unknown indicator", http.StatusNotFound)
+		return
+	}
+	p, ok := s.newPage(snap, ind.Name, teamParam(r))
+	if !ok {
+		http.Error(w, "unknown team", http.StatusNotFound)
+		return
+	}
+	type threshold struct{ From, Target, Amber, Red string }
+	type benchmark struct{ Source, Value, Reference, Publication string }
+	type teamRow struct {
+		ID, Name, Period, Latest, Target string
+		State                            assess.State
+	}
+	type hist struct {
+		Period, Value, Numerator, Denominator, Status, Commentary, Outcome string
+		Revision                                                          int
+	}
+	var (
+		ths    []threshold
+		bms    []benchmark
+		byTeam []teamRow
+		hs     []hist
+	)
+	for _, t := range ind.Thresholds {
+		from := "always"
+		if !t.From.IsZero() {
+			from = t.From.Time().Format("2 January 2006")
+		}
+		ths = append(ths, threshold{from, formatPtr(ind, t.Target), formatPtr(ind, t.Amber), formatPtr(ind, t.Red)})
+	}
+	for _, b := range ind.Benchmarks {
+		bms = append(bms, benchmark{strings.ReplaceAll(string(b.Source), "_", " "), ind.Format(b.Value), b.Reference, b.Publication})
+	}
+	for _, tid := range snap.Catalogue.TeamIDs() {
+		it, _ := snap.Item(ind.ID, tid)
+		rr := rowOf(it)
+		byTeam = append(byTeam, teamRow{tid, it.Team.Name, rr.Period, rr.Latest, rr.Target, rr.State})
+	}
+	obs, err := s.Reader.Latest(r.Context(), vs.Filter{Indicator: ind.ID, Team: p.Team})
+	if err != nil {
+		s.Logger.Error("read history", "indicator", ind.ID, "team", p.Team, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	slices.Reverse(obs) // newest first
+	for _, o := range obs {
+		hs = append(hs, hist{o.Period.String(), statusOr(o, format(ind, o.Value)), format(&vs.Indicator{Unit: vs.UnitNumber}, o.Numerator),
+			format(&vs.Indicator{Unit: vs.UnitNumber}, o.Denominator), string(o.Status), o.Commentary, o.Outcome, o.Revision})
+	}
+	s.render(w, "indicator", struct {
+		page
+		Ind        *vs.Indicator
+		Thresholds []threshold
+		Benchmarks []benchmark
+		ByTeam     []teamRow
+		History    []hist
+	}{p, ind, ths, bms, byTeam, hs})
+}
+
+// ReadHeaderTimeout bounds how long a client may take to send its headers.
+const ReadHeaderTimeout = 10 * time.Second
