@@ -1,0 +1,148 @@
+package main
+
+import (
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	vs "github.com/vitalsigns/vitalsigns"
+)
+
+// exported is one stored figure as export writes it: values exactly as
+// stored (percentages as fractions).
+type exported struct {
+	Period      string   `json:"period"`
+	Indicator   string   `json:"indicator"`
+	Team        string   `json:"team"`
+	Value       *float64 `json:"value"`
+	Numerator   *float64 `json:"numerator"`
+	Denominator *float64 `json:"denominator"`
+	Status      string   `json:"status"`
+	Commentary  string   `json:"commentary"`
+	Outcome     string   `json:"outcome"`
+	Revision    int      `json:"revision"`
+}
+
+func ptr(n sql.NullFloat64) *float64 {
+	if !n.Valid {
+		return nil
+	}
+	return &n.Float64
+}
+
+func cell(n sql.NullFloat64) string {
+	if !n.Valid {
+		return ""
+	}
+	return strconv.FormatFloat(n.Float64, 'f', -1, 64)
+}
+
+func (a *app) exportCommand() *cobra.Command {
+	var (
+		format string
+		filter vs.Filter
+	)
+	c := &cobra.Command{
+		Use:   "export --format csv|json [--indicator ID] [--team ID]",
+		Short: "Write the stored figures in force (latest revision of each)",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if err := noArgs(cmd, args); err != nil {
+				return err
+			}
+			if format != "csv" && format != "json" {
+				return usageError{fmt.Errorf("--format: want csv or json, got %q", format)}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			obs, err := st.Latest(cmd.Context(), filter)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				out := make([]exported, 0, len(obs))
+				for _, o := range obs {
+					out = append(out, exported{o.Period.String(), o.Indicator, o.Team, ptr(o.Value), ptr(o.Numerator),
+						ptr(o.Denominator), string(o.Status), o.Commentary, o.Outcome, o.Revision})
+				}
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(out)
+			}
+			w := csv.NewWriter(a.stdout)
+			w.Write([]string{"period", "indicator", "team", "value", "numerator", "denominator", "status", "commentary", "outcome", "revision"})
+			for _, o := range obs {
+				w.Write([]string{o.Period.String(), o.Indicator, o.Team, cell(o.Value), cell(o.Numerator), cell(o.Denominator),
+					string(o.Status), o.Commentary, o.Outcome, strconv.Itoa(o.Revision)})
+			}
+			w.Flush()
+			return w.Error()
+		},
+	}
+	c.Flags().StringVar(&format, "format", "csv", "csv or json")
+	c.Flags().StringVar(&filter.Indicator, "indicator", "", "only this indicator id")
+	c.Flags().StringVar(&filter.Team, "team", "", "only this team id (authority for the whole authority)")
+	return c
+}
+
+func (a *app) historyCommand() *cobra.Command {
+	var filter vs.Filter
+	c := &cobra.Command{
+		Use:   "history --indicator ID [--team ID]",
+		Short: "Show every revision of an indicator's figures",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if err := noArgs(cmd, args); err != nil {
+				return err
+			}
+			if filter.Indicator == "" {
+				return usageError{errors.New("history needs --indicator ID")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			obs, err := st.History(cmd.Context(), filter)
+			if err != nil {
+				return err
+			}
+			srcs, err := st.Sources(cmd.Context())
+			if err != nil {
+				return err
+			}
+			byID := map[int64]vs.Source{}
+			for _, s := range srcs {
+				byID[s.ID] = s
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "PERIOD\tTEAM\tREVISION\tVALUE\tSTATUS\tRECORDED\tSOURCE\tVIA")
+			for _, o := range obs {
+				s := byID[o.SourceID]
+				name := s.Name
+				if s.Withdrawn {
+					name += " (withdrawn)"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d %s\t%s\n", o.Period, o.Team, o.Revision, cell(o.Value), o.Status,
+					o.RecordedAt.In(vs.London()).Format("2006-01-02 15:04"), o.SourceID, name, s.Via)
+			}
+			return tw.Flush()
+		},
+	}
+	c.Flags().StringVar(&filter.Indicator, "indicator", "", "indicator id")
+	c.Flags().StringVar(&filter.Team, "team", "", "team id")
+	return c
+}

@@ -1,0 +1,191 @@
+// Command vitalsigns turns a children's services department's performance
+// spreadsheets into Prometheus metrics, alerts and reports. This package only
+// wires: flags, logging, exit codes; the work is in the packages it calls.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/config"
+	"github.com/vitalsigns/vitalsigns/store"
+)
+
+// Exit codes, as the design fixes them.
+const (
+	exitOK       = 0
+	exitFailed   = 1 // rejected input or a failed command
+	exitUsage    = 2
+	defaultAddr  = ":9781"
+	defaultDir   = "vitalsigns-data"
+	programName  = "vitalsigns"
+	shutdownWait = 10 * time.Second
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, time.Now)
+	stop()
+	os.Exit(code)
+}
+
+// usageError marks a mistake in the command line (exit 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// errRejected marks input that was refused (exit 1) after its report was
+// printed.
+var errRejected = errors.New("input rejected")
+
+// app is what every subcommand shares.
+type app struct {
+	stdout, stderr io.Writer
+	now            func() time.Time
+	configPath     string
+	dataDir        string
+	dbURL          string
+	logLevel       string
+	logFormat      string
+	log            *slog.Logger
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, now func() time.Time) int {
+	a := &app{stdout: stdout, stderr: stderr, now: now}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "%s: %v\nRun '%s --help' for usage.\n", programName, err, programName)
+		return exitUsage
+	case errors.Is(err, errRejected):
+		return exitFailed
+	default:
+		fmt.Fprintf(stderr, "%s: %v\n", programName, err)
+		return exitFailed
+	}
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   programName,
+		Short: "Children's services performance indicators as Prometheus metrics, alerts and reports",
+		Long: `vitalsigns ingests a children's services department's monthly performance
+spreadsheets, keeps their history with revisions, and exposes the indicators,
+their targets, thresholds, benchmarks and RAG status as Prometheus metrics.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError{fmt.Errorf("unknown command %q", args[0])}
+			}
+			cmd.SetOut(a.stderr)
+			cmd.Help()
+			return usageError{errors.New("a command is needed")}
+		},
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.setupLogging()
+		},
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	f := root.PersistentFlags()
+	f.StringVar(&a.configPath, "config", "", "configuration file (default: the built-in catalogue)")
+	f.StringVar(&a.dataDir, "data-dir", defaultDir, "directory holding the embedded database")
+	f.StringVar(&a.dbURL, "db", "", "database URL, overriding --data-dir: sqlite:PATH")
+	f.StringVar(&a.logLevel, "log.level", "info", "log level: debug, info, warn, error")
+	f.StringVar(&a.logFormat, "log.format", "logfmt", "log format: logfmt or json")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(a.serveCommand(), a.ingestCommand(), a.exportCommand(), a.indicatorsCommand(),
+		a.configCommand(), a.sourcesCommand(), a.historyCommand())
+	return root
+}
+
+func (a *app) setupLogging() error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
+		return usageError{fmt.Errorf("--log.level: %w", err)}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch a.logFormat {
+	case "logfmt", "text":
+		a.log = slog.New(slog.NewTextHandler(a.stderr, opts))
+	case "json":
+		a.log = slog.New(slog.NewJSONHandler(a.stderr, opts))
+	default:
+		return usageError{fmt.Errorf("--log.format: want logfmt or json, got %q", a.logFormat)}
+	}
+	return nil
+}
+
+// exactArgs is cobra.ExactArgs that reports a usage error.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageError{fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args)}
+	}
+	return nil
+}
+
+// catalogue loads the configuration in force.
+func (a *app) catalogue() (*vs.Catalogue, error) {
+	cat, err := config.Load(a.configPath)
+	if err != nil {
+		var ps vs.Problems
+		if errors.As(err, &ps) {
+			fmt.Fprintln(a.stderr, ps.Error())
+			return nil, fmt.Errorf("configuration has %d problem(s)", len(ps))
+		}
+		return nil, err
+	}
+	return cat, nil
+}
+
+// dbPath resolves --db and --data-dir to the SQLite file.
+func (a *app) dbPath() (string, error) {
+	if a.dbURL == "" {
+		return filepath.Join(a.dataDir, store.FileName), nil
+	}
+	if p, ok := strings.CutPrefix(a.dbURL, "sqlite:"); ok && p != "" {
+		return p, nil
+	}
+	if strings.HasPrefix(a.dbURL, "postgres://") || strings.HasPrefix(a.dbURL, "postgresql://") {
+		return "", usageError{errors.New("--db: PostgreSQL is not supported yet; use sqlite:PATH")}
+	}
+	return "", usageError{fmt.Errorf("--db: want sqlite:PATH, got %q", a.dbURL)}
+}
+
+func (a *app) openStore(ctx context.Context) (*store.Store, error) {
+	path, err := a.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, path, store.WithClock(a.now))
+}

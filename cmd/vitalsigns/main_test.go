@@ -1,0 +1,442 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/vitalsigns/vitalsigns/config"
+	"github.com/vitalsigns/vitalsigns/demo"
+	"github.com/vitalsigns/vitalsigns/internal/testenv"
+)
+
+// The test binary doubles as the vitalsigns binary, so that tests run the
+// real command in real separate processes (serve in one, ingest in another)
+// without a separate build.
+const runMainEnv = "VITALSIGNS_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// command returns the vitalsigns command line as a subprocess.
+func command(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	return cmd
+}
+
+// vitalsigns runs the command to completion and returns its output and exit
+// code.
+func vitalsigns(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := command(t, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code = cmd.ProcessState.ExitCode()
+	if err != nil && code < 0 {
+		t.Fatalf("vitalsigns %v: %v", args, err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// server is a running `vitalsigns serve` process.
+type server struct {
+	url    string
+	tmpdir string
+	done   chan error
+	cmd    *exec.Cmd
+}
+
+// startServe starts `vitalsigns serve` on a free loopback port and stops it
+// with SIGTERM when the test ends, checking that it shuts down cleanly.
+func startServe(t *testing.T, args ...string) *server {
+	t.Helper()
+	tmp := t.TempDir()
+	args = append([]string{"serve", "--web.listen-address", "127.0.0.1:0", "--log.format", "json"}, args...)
+	cmd := command(t, args...)
+	cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{tmpdir: tmp, done: make(chan error, 1), cmd: cmd}
+	addr := make(chan string, 1)
+	var logs bytes.Buffer
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			logs.Write(sc.Bytes())
+			logs.WriteByte('\n')
+			var line struct{ Msg, Address string }
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
+				addr <- line.Address
+			}
+		}
+		s.done <- cmd.Wait()
+	}()
+	select {
+	case a := <-addr:
+		s.url = "http://" + a
+	case err := <-s.done:
+		t.Fatalf("serve exited before listening: %v\n%s", err, logs.String())
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("serve did not start listening within 60s\n%s", logs.String())
+	}
+	t.Cleanup(func() { s.stop(t) })
+	return s
+}
+
+func (s *server) stop(t *testing.T) {
+	t.Helper()
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("serve did not exit cleanly on SIGTERM: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		s.cmd.Process.Kill()
+		t.Errorf("serve did not stop within 20s of SIGTERM")
+	}
+}
+
+func get(t *testing.T, url string) (int, []byte) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return resp.StatusCode, body
+}
+
+// scrape fetches /metrics and parses it.
+func scrape(t *testing.T, base string) ([]byte, map[string]*dto.MetricFamily) {
+	t.Helper()
+	code, body := get(t, base+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d\n%s", code, body)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("parse /metrics: %v", err)
+	}
+	return body, fams
+}
+
+// sample returns the value of family name at the given labels.
+func sample(fams map[string]*dto.MetricFamily, name string, labels map[string]string) (float64, bool) {
+	f, ok := fams[name]
+	if !ok {
+		return 0, false
+	}
+next:
+	for _, m := range f.GetMetric() {
+		got := map[string]string{}
+		for _, l := range m.GetLabel() {
+			got[l.GetName()] = l.GetValue()
+		}
+		for k, v := range labels {
+			if got[k] != v {
+				continue next
+			}
+		}
+		return m.GetGauge().GetValue() + m.GetCounter().GetValue() + m.GetUntyped().GetValue(), true
+	}
+	return 0, false
+}
+
+func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"ingest"},
+		{"no-such-command"},
+		{"export", "--format", "xml"},
+		{"serve", "--no-such-flag"},
+		{"config", "check"},
+		{"history"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			_, stderr, code := vitalsigns(t, args...)
+			if code != exitUsage {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, exitUsage, stderr)
+			}
+		})
+	}
+}
+
+func TestConfigShowIsAValidConfig(t *testing.T) {
+	out, stderr, code := vitalsigns(t, "config", "show")
+	if code != 0 {
+		t.Fatalf("config show: exit %d\n%s", code, stderr)
+	}
+	path := writeFile(t, t.TempDir(), "shown.yaml", out)
+	msg, _, code := vitalsigns(t, "config", "check", path)
+	if code != 0 || !strings.Contains(msg, "ok:") {
+		t.Fatalf("config check of config show's output: exit %d\n%s", code, msg)
+	}
+	list, _, code := vitalsigns(t, "indicators")
+	if code != 0 {
+		t.Fatalf("indicators: exit %d", code)
+	}
+	for _, id := range []string{"agency_rate", "cla_visits_in_timescale", "caseload_avg", "cla_awaiting_health_assessment"} {
+		if !strings.Contains(list, id) || !strings.Contains(out, "id: "+id) {
+			t.Errorf("indicator %s missing from `indicators` or `config show`", id)
+		}
+	}
+
+	bad := writeFile(t, t.TempDir(), "bad.yaml", "indicators:\n  - id: agency_rate\n    polarty: lower_is_better\n")
+	msg, _, code = vitalsigns(t, "config", "check", bad)
+	if code != exitFailed || !strings.Contains(msg, "bad.yaml:3:5:") || !strings.Contains(msg, "polarty") {
+		t.Errorf("config check of a bad file: exit %d, want 1 and bad.yaml:3:5 naming the key; got:\n%s", code, msg)
+	}
+}
+
+// TestServePicksUpCLIIngest runs serve and ingest as separate processes on
+// one store, as a performance officer and the service would.
+func TestServePicksUpCLIIngest(t *testing.T) {
+	data := t.TempDir()
+	s := startServe(t, "--data-dir", data, "--store.poll-interval", "100ms")
+	_, fams := scrape(t, s.url)
+	if _, ok := sample(fams, "vitalsigns_indicator_value", map[string]string{"indicator": "agency_rate", "team": "authority"}); ok {
+		t.Fatal("agency_rate has a value before anything was ingested")
+	}
+	if v, _ := sample(fams, "vitalsigns_indicator_status", map[string]string{"indicator": "agency_rate", "team": "authority", "state": "no_data"}); v != 1 {
+		t.Errorf("agency_rate before ingest: status no_data = %v, want 1", v)
+	}
+
+	dir := t.TempDir()
+	good := writeFile(t, dir, "october.csv", "Period,Indicator,Team,Value,Numerator,Denominator\r\n"+
+		"2026-10,% agency SWs,,24.5%,49,200\r\n"+
+		"2026-10,Average caseload per social worker,,17.2,,\r\n")
+	out, stderr, code := vitalsigns(t, "ingest", "--data-dir", data, good)
+	if code != 0 {
+		t.Fatalf("ingest: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if !strings.Contains(out, "2 new") {
+		t.Errorf("ingest report does not say 2 new:\n%s", out)
+	}
+	waitFor(t, "serve to expose the ingested figure", 15*time.Second, func() bool {
+		_, fams := scrape(t, s.url)
+		v, ok := sample(fams, "vitalsigns_indicator_value", map[string]string{"indicator": "agency_rate", "team": "authority"})
+		return ok && v == 0.245
+	})
+	_, fams = scrape(t, s.url)
+	if v, _ := sample(fams, "vitalsigns_ingest_files_total", map[string]string{"result": "accepted"}); v != 1 {
+		t.Errorf("ingest_files_total{result=accepted} = %v, want 1", v)
+	}
+
+	// The same file again is a no-op that says so.
+	out, _, code = vitalsigns(t, "ingest", "--data-dir", data, good)
+	if code != 0 || !strings.Contains(out, "already ingested") {
+		t.Errorf("re-ingest: exit %d, want 0 and 'already ingested':\n%s", code, out)
+	}
+
+	// A file with one bad cell among good rows changes nothing and is
+	// recorded as rejected; the scrape shows the failure.
+	before, _, _ := vitalsigns(t, "export", "--data-dir", data, "--format", "json")
+	bad := writeFile(t, dir, "november.csv", "Period,Indicator,Team,Value\n"+
+		"2026-10,Agency social worker rate,,30%\n"+
+		"2026-10,Average caseload per social worker,,lots\n")
+	out, _, code = vitalsigns(t, "ingest", "--data-dir", data, bad)
+	if code != exitFailed || !strings.Contains(out, "november.csv:3:") || !strings.Contains(out, "nothing stored") {
+		t.Errorf("bad ingest: exit %d, want 1 and a problem at november.csv:3:…:\n%s", code, out)
+	}
+	after, _, _ := vitalsigns(t, "export", "--data-dir", data, "--format", "json")
+	if before != after {
+		t.Errorf("a rejected file changed the stored figures:\nbefore %s\nafter %s", before, after)
+	}
+	waitFor(t, "serve to count the rejected file", 15*time.Second, func() bool {
+		_, fams := scrape(t, s.url)
+		v, _ := sample(fams, "vitalsigns_ingest_files_total", map[string]string{"result": "rejected"})
+		return v == 1
+	})
+	srcs, _, _ := vitalsigns(t, "sources", "--data-dir", data)
+	if !strings.Contains(srcs, "rejected") || !strings.Contains(srcs, "november.csv") {
+		t.Errorf("sources does not list the rejected file:\n%s", srcs)
+	}
+	exp, _, _ := vitalsigns(t, "export", "--data-dir", data, "--format", "csv", "--indicator", "agency_rate")
+	if want := "2026-10,agency_rate,authority,0.245,49,200,actual,,,1"; !strings.Contains(exp, want) {
+		t.Errorf("export csv: want a line %q, got:\n%s", want, exp)
+	}
+}
+
+// TestServeDemo is the integration test of the walking skeleton: serve
+// --demo on a free port, scrape /metrics, check it with promtool, and find
+// every built-in indicator for the authority and every demo team, and each
+// demo scenario's latest figures with the right labels.
+func TestServeDemo(t *testing.T) {
+	promtool := testenv.Promtool(t)
+	s := startServe(t, "--demo")
+	body, fams := scrape(t, s.url)
+
+	check := exec.Command(promtool, "check", "metrics")
+	check.Stdin = bytes.NewReader(body)
+	if out, err := check.CombinedOutput(); err != nil {
+		t.Errorf("promtool check metrics: %v\n%s", err, out)
+	}
+
+	cat, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	teams := []string{"authority"}
+	for _, tm := range demo.Teams() {
+		teams = append(teams, tm.ID)
+	}
+	if len(teams) < 7 || len(teams) > 11 {
+		t.Errorf("demo has %d teams besides the authority, want 6–10", len(teams)-1)
+	}
+	for _, ind := range cat.Indicators {
+		for _, team := range teams {
+			l := map[string]string{"indicator": ind.ID, "team": team}
+			if _, ok := sample(fams, "vitalsigns_indicator_value", l); !ok {
+				t.Errorf("no vitalsigns_indicator_value for %s, team %s", ind.ID, team)
+			}
+			if _, ok := sample(fams, "vitalsigns_indicator_period_end_timestamp_seconds", l); !ok {
+				t.Errorf("no period end for %s, team %s", ind.ID, team)
+			}
+		}
+		if _, ok := sample(fams, "vitalsigns_indicator_info", map[string]string{"indicator": ind.ID, "name": ind.Name, "unit": string(ind.Unit)}); !ok {
+			t.Errorf("no vitalsigns_indicator_info for %s", ind.ID)
+		}
+	}
+
+	auth := func(id string) map[string]string { return map[string]string{"indicator": id, "team": "authority"} }
+	value := func(id, team string) float64 {
+		v, ok := sample(fams, "vitalsigns_indicator_value", map[string]string{"indicator": id, "team": team})
+		if !ok {
+			t.Fatalf("no value for %s, team %s", id, team)
+		}
+		return v
+	}
+	// The seed minutes: about 32 children waiting for health assessments.
+	if v := value("cla_awaiting_health_assessment", "authority"); v < 28 || v > 36 {
+		t.Errorf("children awaiting a health assessment: %v, want about 32", v)
+	}
+	// One in four social workers from agencies, higher than England.
+	agency := value("agency_rate", "authority")
+	england, _ := sample(fams, "vitalsigns_indicator_benchmark", map[string]string{"indicator": "agency_rate", "source": "england"})
+	if agency < 0.22 || agency > 0.28 || agency <= england {
+		t.Errorf("agency rate %v, want about 0.25 and above England's %v", agency, england)
+	}
+	// Children-in-care visits falling but still above red: amber.
+	visits := value("cla_visits_in_timescale", "authority")
+	red, _ := sample(fams, "vitalsigns_indicator_threshold", map[string]string{"indicator": "cla_visits_in_timescale", "team": "authority", "level": "red"})
+	if rag, _ := sample(fams, "vitalsigns_indicator_rag", auth("cla_visits_in_timescale")); rag != 1 || visits <= red {
+		t.Errorf("children-in-care visits: %v (red below %v), rag %v; want amber, above red", visits, red, rag)
+	}
+	if v, _ := sample(fams, "vitalsigns_indicator_status", map[string]string{"indicator": "cla_visits_in_timescale", "team": "authority", "state": "amber"}); v != 1 {
+		t.Errorf("children-in-care visits: status{state=amber} = %v, want 1", v)
+	}
+	// Caseloads differ sharply between teams.
+	lo, hi := 1e9, 0.0
+	for _, team := range teams[1:] {
+		if _, ok := sample(fams, "vitalsigns_indicator_value", map[string]string{"indicator": "caseload_avg", "team": team}); !ok {
+			continue
+		}
+		v := value("caseload_avg", team)
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if hi-lo < 8 {
+		t.Errorf("caseloads range from %v to %v across teams; want a sharp difference", lo, hi)
+	}
+	// A couple of indicators already red.
+	reds := 0
+	for _, ind := range cat.Indicators {
+		if v, ok := sample(fams, "vitalsigns_indicator_rag", auth(ind.ID)); ok && v == 2 {
+			reds++
+		}
+	}
+	if reds < 2 {
+		t.Errorf("%d indicators red for the authority, want at least 2", reds)
+	}
+	if v, _ := sample(fams, "vitalsigns_ingest_files_total", map[string]string{"result": "accepted"}); v != 1 {
+		t.Errorf("ingest_files_total{result=accepted} = %v, want 1 (the demo data)", v)
+	}
+	if _, ok := fams["vitalsigns_build_info"]; !ok {
+		t.Error("no vitalsigns_build_info")
+	}
+
+	// The landing page lists every indicator and links to its page.
+	code, page := get(t, s.url+"/")
+	if code != 200 {
+		t.Fatalf("GET /: %d", code)
+	}
+	for _, ind := range cat.Indicators {
+		if !strings.Contains(string(page), "/indicators/"+ind.ID+"?team=authority") {
+			t.Errorf("landing page does not link to %s", ind.ID)
+		}
+	}
+	if code, _ := get(t, s.url+"/indicators/agency_rate?team="+teams[1]); code != 200 {
+		t.Errorf("indicator page: %d", code)
+	}
+	if code, _ := get(t, s.url+"/-/ready"); code != 200 {
+		t.Errorf("ready: %d", code)
+	}
+
+	// Stopped, the demo leaves nothing behind.
+	s.stop(t)
+	left, err := os.ReadDir(s.tmpdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Errorf("serve --demo left %d entries in TMPDIR, e.g. %s", len(left), left[0].Name())
+	}
+}

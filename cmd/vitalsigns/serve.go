@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
+
+	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/assess"
+	"github.com/vitalsigns/vitalsigns/demo"
+	"github.com/vitalsigns/vitalsigns/metrics"
+	"github.com/vitalsigns/vitalsigns/store"
+	"github.com/vitalsigns/vitalsigns/web"
+)
+
+func (a *app) serveCommand() *cobra.Command {
+	var (
+		addr, externalURL string
+		withDemo          bool
+		poll              time.Duration
+		seed              uint64
+	)
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve /metrics, the indicator pages and the health endpoints",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			base := ""
+			if externalURL != "" {
+				u, err := url.Parse(externalURL)
+				if err != nil || u.Scheme == "" || u.Host == "" {
+					return usageError{fmt.Errorf("--web.external-url: want an absolute URL, got %q", externalURL)}
+				}
+				base = strings.TrimRight(u.Path, "/")
+			}
+			cat, err := a.catalogue()
+			if err != nil {
+				return err
+			}
+			var st *store.Store
+			if withDemo {
+				var dir string
+				if st, cat, dir, err = a.openDemo(ctx, cat, seed); err != nil {
+					return err
+				}
+				defer os.RemoveAll(dir)
+			} else if st, err = a.openStore(ctx); err != nil {
+				return err
+			}
+			defer st.Close()
+
+			col := metrics.NewCollector()
+			reg := metrics.NewRegistry(col)
+			watcher := &assess.Watcher{Reader: st, Catalogue: cat, Poll: poll, Now: a.now, Logger: a.log.With("component", "watcher"),
+				Publish: func(s *assess.Snapshot) {
+					if err := col.Set(s); err != nil {
+						a.log.Error("publish snapshot", "err", err)
+					}
+				}}
+			// The first snapshot is in place before the port opens, so the
+			// first scrape already sees every indicator.
+			first, err := watcher.Load(ctx)
+			if err != nil {
+				return err
+			}
+			watcher.Publish(first)
+			srv := &web.Server{Snapshot: col.Snapshot, Reader: st, Base: base, Logger: a.log.With("component", "web"),
+				Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, ErrorLog: slogAdapter{a}})}
+			h, err := srv.Handler()
+			if err != nil {
+				return err
+			}
+			if base != "" {
+				h = http.StripPrefix(base, h)
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", addr, err)
+			}
+			hs := &http.Server{Handler: h, ReadHeaderTimeout: web.ReadHeaderTimeout}
+			a.log.Info("listening", "address", ln.Addr().String(), "store", st.Path(), "indicators", len(cat.Indicators), "teams", len(cat.Teams), "demo", withDemo)
+
+			g, gctx := errgroup.WithContext(ctx)
+			g.Go(func() error { return watcher.Run(gctx) })
+			g.Go(func() error {
+				if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+					return fmt.Errorf("serve: %w", err)
+				}
+				return nil
+			})
+			g.Go(func() error {
+				<-gctx.Done()
+				a.log.Info("shutting down")
+				sctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
+				defer cancel()
+				return hs.Shutdown(sctx)
+			})
+			return g.Wait()
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&addr, "web.listen-address", defaultAddr, "address to listen on for the web interface and /metrics")
+	f.StringVar(&externalURL, "web.external-url", "", "the URL under which vitalsigns is reached, for links in alerts and reports")
+	f.BoolVar(&withDemo, "demo", false, "load generated demo data into a throw-away store (nothing is left behind)")
+	f.Uint64Var(&seed, "demo.seed", 1, "seed of the demo data generator")
+	f.DurationVar(&poll, "store.poll-interval", 2*time.Second, "how often to look for data committed by other processes")
+	return c
+}
+
+// openDemo creates a throw-away store in a temporary directory (which the
+// caller removes) and fills it with generated demo data.
+func (a *app) openDemo(ctx context.Context, cat *vs.Catalogue, seed uint64) (*store.Store, *vs.Catalogue, string, error) {
+	dir, err := os.MkdirTemp("", "vitalsigns-demo-")
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("demo store: %w", err)
+	}
+	st, err := store.Open(ctx, filepath.Join(dir, store.FileName), store.WithClock(a.now))
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, "", err
+	}
+	cat = demo.Catalogue(cat)
+	obs := demo.Generate(cat, a.now(), seed)
+	if _, err := st.Ingest(ctx, vs.Source{Name: "demo data", Via: vs.ViaDemo, Rows: len(obs)}, obs); err != nil {
+		st.Close()
+		os.RemoveAll(dir)
+		return nil, nil, "", fmt.Errorf("demo store: %w", err)
+	}
+	a.log.Info("demo data loaded", "observations", len(obs), "teams", len(cat.Teams), "dir", dir)
+	return st, cat, dir, nil
+}
+
+// slogAdapter lets promhttp log its errors through slog.
+type slogAdapter struct{ a *app }
+
+func (l slogAdapter) Println(v ...any) { l.a.log.Error("serve metrics", "err", fmt.Sprint(v...)) }
