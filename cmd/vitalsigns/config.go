@@ -13,7 +13,9 @@ import (
 
 func (a *app) configCommand() *cobra.Command {
 	c := &cobra.Command{Use: "config", Short: "Show or check the configuration", Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return usageError{errors.New("config needs a subcommand: show or check")} }}
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usageError{errors.New("config needs a subcommand: show or check")}
+		}}
 	c.AddCommand(&cobra.Command{
 		Use:   "show",
 		Short: "Print the configuration in force (built-in catalogue plus --config) as a valid config file",
