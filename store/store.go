@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -134,62 +135,66 @@ func (s *Store) apply(ctx context.Context, src vs.Source, obs []vs.Observation, 
 		}
 	}
 
-	latest, err := tx.PrepareContext(ctx, `
-		SELECT o.revision, s.withdrawn_at IS NOT NULL, o.value, o.numerator, o.denominator, o.status,
-			o.commentary, o.outcome
+	lookup, err := tx.PrepareContext(ctx, `
+		SELECT o.frequency, o.period_last, o.revision, s.withdrawn_at IS NOT NULL, o.value, o.numerator,
+			o.denominator, o.status, o.commentary, o.outcome
 		FROM observations o JOIN sources s ON s.id = o.source_id
-		WHERE o.indicator = ? AND o.team = ? AND o.frequency = ? AND o.period_last = ?
-		ORDER BY o.revision DESC`)
+		WHERE o.indicator = ? AND o.team = ?
+		ORDER BY o.frequency, o.period_last, o.revision DESC`)
 	if err != nil {
 		return res, fmt.Errorf("prepare lookup: %w", err)
 	}
-	defer latest.Close()
-	var insert *sql.Stmt
-	if write {
-		insert, err = tx.PrepareContext(ctx, `
-			INSERT INTO observations (indicator, team, frequency, period_last, revision, value, numerator,
-				denominator, status, commentary, outcome, source_id, recorded_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return res, fmt.Errorf("prepare insert: %w", err)
-		}
-		defer insert.Close()
-	}
-	// The latest revision counts even if its source was withdrawn, so
-	// revision numbers never repeat; its figure counts only if not.
+	defer lookup.Close()
+	ins := &inserter{tx: tx}
+	defer ins.close()
+
+	// Figures are looked up one indicator and team at a time: one query
+	// per series rather than one per row.
 	stamp := now.Format(time.RFC3339Nano)
-	for _, o := range obs {
-		old, lastRev, err := figureInForce(ctx, latest, o.Key)
+	for _, group := range bySeries(obs) {
+		inForce, err := figuresInForce(ctx, lookup, group[0].Indicator, group[0].Team)
 		if err != nil {
 			return res, err
 		}
-		kind := vs.ChangeNew
-		switch {
-		case old.Revision == 0:
-		case old.SameFigure(o):
-			kind = vs.ChangeUnchanged
-		default:
-			kind = vs.ChangeRevised
-		}
-		switch kind {
-		case vs.ChangeNew:
-			res.New++
-		case vs.ChangeUnchanged:
-			res.Unchanged++
-			continue
-		case vs.ChangeRevised:
-			res.Revised++
-		}
-		o.Revision = lastRev + 1
-		if kind == vs.ChangeRevised {
-			res.Changes = append(res.Changes, vs.Change{Key: o.Key, Kind: kind, Old: old, New: o})
-		}
-		if write {
-			if _, err := insert.ExecContext(ctx, o.Indicator, o.Team, string(o.Period.Freq), o.Period.Last.String(),
-				o.Revision, o.Value, o.Numerator, o.Denominator, string(o.Status), o.Commentary, o.Outcome,
-				res.SourceID, stamp); err != nil {
-				return res, fmt.Errorf("store %s/%s/%s: %w", o.Indicator, o.Team, o.Period, err)
+		for _, o := range group {
+			f := inForce[periodKey{o.Period.Freq, o.Period.Last}]
+			old := f.obs
+			old.Key = o.Key
+			kind := vs.ChangeNew
+			switch {
+			case old.Revision == 0:
+			case old.SameFigure(o):
+				kind = vs.ChangeUnchanged
+			default:
+				kind = vs.ChangeRevised
 			}
+			switch kind {
+			case vs.ChangeNew:
+				res.New++
+			case vs.ChangeUnchanged:
+				res.Unchanged++
+				continue
+			case vs.ChangeRevised:
+				res.Revised++
+			}
+			// The latest revision counts even if its source was
+			// withdrawn, so revision numbers never repeat.
+			o.Revision = f.lastRev + 1
+			if kind == vs.ChangeRevised {
+				res.Changes = append(res.Changes, vs.Change{Key: o.Key, Kind: kind, Old: old, New: o})
+			}
+			if write {
+				if err := ins.add(ctx, []any{o.Indicator, o.Team, string(o.Period.Freq), o.Period.Last.String(),
+					o.Revision, o.Value, o.Numerator, o.Denominator, string(o.Status), o.Commentary, o.Outcome,
+					res.SourceID, stamp}); err != nil {
+					return res, fmt.Errorf("store %s/%s/%s: %w", o.Indicator, o.Team, o.Period, err)
+				}
+			}
+		}
+	}
+	if write {
+		if err := ins.flush(ctx); err != nil {
+			return res, fmt.Errorf("store figures: %w", err)
 		}
 	}
 	if !write {
@@ -232,39 +237,120 @@ func (s *Store) Reject(ctx context.Context, src vs.Source) (id int64, err error)
 	return id, nil
 }
 
-// figureInForce returns the latest revision of key from a source that is
-// not withdrawn (zero Revision if none) and the highest revision number
-// ever used for key, so that numbers never repeat.
-func figureInForce(ctx context.Context, stmt *sql.Stmt, key vs.Key) (vs.Observation, int, error) {
-	rows, err := stmt.QueryContext(ctx, key.Indicator, key.Team, string(key.Period.Freq), key.Period.Last.String())
+type periodKey struct {
+	freq vs.Frequency
+	last vs.Date
+}
+
+type inForce struct {
+	obs     vs.Observation // the figure in force; zero Revision if none
+	lastRev int            // the highest revision number ever used
+}
+
+// bySeries groups obs by indicator and team, in order of first appearance.
+func bySeries(obs []vs.Observation) [][]vs.Observation {
+	idx := map[[2]string]int{}
+	var out [][]vs.Observation
+	for _, o := range obs {
+		k := [2]string{o.Indicator, o.Team}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], o)
+	}
+	return out
+}
+
+// figuresInForce reads every stored revision of one indicator and team and
+// returns, per period, the latest revision from a source that is not
+// withdrawn and the highest revision number used.
+func figuresInForce(ctx context.Context, stmt *sql.Stmt, indicator, team string) (map[periodKey]inForce, error) {
+	rows, err := stmt.QueryContext(ctx, indicator, team)
 	if err != nil {
-		return vs.Observation{}, 0, fmt.Errorf("look up %s/%s/%s: %w", key.Indicator, key.Team, key.Period, err)
+		return nil, fmt.Errorf("look up %s/%s: %w", indicator, team, err)
 	}
 	defer rows.Close()
-	var (
-		found   vs.Observation
-		lastRev int
-	)
+	out := map[periodKey]inForce{}
 	for rows.Next() {
 		var (
-			o         = vs.Observation{Key: key}
-			withdrawn bool
-			status    string
+			o                  vs.Observation
+			freq, last, status string
+			withdrawn          bool
 		)
-		if err := rows.Scan(&o.Revision, &withdrawn, &o.Value, &o.Numerator, &o.Denominator, &status, &o.Commentary, &o.Outcome); err != nil {
-			return vs.Observation{}, 0, fmt.Errorf("look up %s/%s/%s: %w", key.Indicator, key.Team, key.Period, err)
+		if err := rows.Scan(&freq, &last, &o.Revision, &withdrawn, &o.Value, &o.Numerator, &o.Denominator, &status, &o.Commentary, &o.Outcome); err != nil {
+			return nil, fmt.Errorf("look up %s/%s: %w", indicator, team, err)
+		}
+		d, err := vs.ParseDate(last)
+		if err != nil {
+			return nil, fmt.Errorf("look up %s/%s: %w", indicator, team, err)
 		}
 		o.Status = vs.Status(status)
-		lastRev = max(lastRev, o.Revision)
-		if !withdrawn {
-			found = o
-			break
+		k := periodKey{vs.Frequency(freq), d}
+		f := out[k]
+		f.lastRev = max(f.lastRev, o.Revision)
+		if !withdrawn && f.obs.Revision == 0 { // rows come newest revision first
+			f.obs = o
 		}
+		out[k] = f
 	}
 	if err := rows.Err(); err != nil {
-		return vs.Observation{}, 0, fmt.Errorf("look up %s/%s/%s: %w", key.Indicator, key.Team, key.Period, err)
+		return nil, fmt.Errorf("look up %s/%s: %w", indicator, team, err)
 	}
-	return found, lastRev, nil
+	return out, nil
+}
+
+// inserter writes observation rows in multi-row INSERTs, which SQLite
+// executes several times faster than one statement a row.
+type inserter struct {
+	tx   *sql.Tx
+	full *sql.Stmt
+	rows []any
+}
+
+const (
+	insertColumns = 13
+	insertBatch   = 64 // rows per statement: 832 parameters, under SQLite's limit
+)
+
+func insertSQL(n int) string {
+	row := "(?" + strings.Repeat(", ?", insertColumns-1) + ")"
+	return `INSERT INTO observations (indicator, team, frequency, period_last, revision, value, numerator,
+		denominator, status, commentary, outcome, source_id, recorded_at) VALUES ` +
+		row + strings.Repeat(", "+row, n-1)
+}
+
+func (in *inserter) add(ctx context.Context, row []any) error {
+	in.rows = append(in.rows, row...)
+	if len(in.rows) < insertBatch*insertColumns {
+		return nil
+	}
+	if in.full == nil {
+		var err error
+		if in.full, err = in.tx.PrepareContext(ctx, insertSQL(insertBatch)); err != nil {
+			return err
+		}
+	}
+	_, err := in.full.ExecContext(ctx, in.rows...)
+	in.rows = in.rows[:0]
+	return err
+}
+
+func (in *inserter) flush(ctx context.Context) error {
+	if len(in.rows) == 0 {
+		return nil
+	}
+	_, err := in.tx.ExecContext(ctx, insertSQL(len(in.rows)/insertColumns), in.rows...)
+	in.rows = in.rows[:0]
+	return err
+}
+
+func (in *inserter) close() {
+	if in.full != nil {
+		in.full.Close()
+	}
 }
 
 func insertSource(ctx context.Context, tx *sql.Tx, src vs.Source) (int64, error) {
