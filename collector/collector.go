@@ -1,0 +1,149 @@
+package collector
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	vs "github.com/vitalsigns/vitalsigns"
+)
+
+// Options bound what Read accepts. The zero value of each field means its
+// default.
+type Options struct {
+	MaxBytes int64 // refuse larger files; default 50 MiB
+	MaxRows  int   // rows per file, counting every row read; default 1,100,000
+	MaxCols  int   // columns per row; default 200
+	// Now is the clock; unused by the long layout, kept for callers that
+	// inject one.
+	Now func() time.Time
+}
+
+// The defaults of Options.
+const (
+	DefaultMaxBytes = 50 << 20
+	DefaultMaxRows  = 1_100_000
+	DefaultMaxCols  = 200
+)
+
+func (o Options) withDefaults() Options {
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.MaxRows <= 0 {
+		o.MaxRows = DefaultMaxRows
+	}
+	if o.MaxCols <= 0 {
+		o.MaxCols = DefaultMaxCols
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Result is what reading one file found.
+type Result struct {
+	Name   string
+	Format string // "csv" or "xlsx"
+	Layout string // "long"
+	Rows   int    // data rows read (blank rows, notes and headers excluded)
+	// Observations are in file order; empty when Problems is not.
+	Observations []vs.Observation
+	Problems     vs.Problems
+}
+
+// The formats Read detects.
+const (
+	FormatCSV  = "csv"
+	FormatXLSX = "xlsx"
+	LayoutLong = "long"
+)
+
+var (
+	zipMagic = []byte("PK\x03\x04")
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+// Read parses and validates one file of size bytes against the catalogue.
+// The format is detected from the content: a zip archive is read as xlsx,
+// anything else as csv. Bad input is never an error: every problem found is
+// in Result.Problems. The error is for I/O failures and cancellation only.
+func Read(ctx context.Context, name string, r io.ReaderAt, size int64, cat *vs.Catalogue, opt Options) (*Result, error) {
+	opt = opt.withDefaults()
+	res := &Result{Name: name, Format: FormatCSV, Layout: LayoutLong}
+	head := make([]byte, 8)
+	n, err := r.ReadAt(head, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	head = head[:n]
+	if bytes.HasPrefix(head, zipMagic) {
+		res.Format = FormatXLSX
+	}
+	if size > opt.MaxBytes {
+		res.Problems = vs.Problems{{File: name, Reason: fmt.Sprintf(
+			"the file is %s, more than the limit of %s", sizeWords(size), sizeWords(opt.MaxBytes)),
+			Hint: "split it into smaller files"}}
+		return res, nil
+	}
+	if bytes.Equal(head, oleMagic) {
+		res.Format = FormatXLSX
+		res.Problems = vs.Problems{{File: name,
+			Reason: "this is an old-style .xls workbook or a password-protected one, which cannot be read",
+			Hint:   "remove any password and save it as an Excel Workbook (.xlsx)"}}
+		return res, nil
+	}
+	rd := newReader(name, cat)
+	switch res.Format {
+	case FormatXLSX:
+		err = rd.readXLSX(ctx, r, size, opt)
+	default:
+		err = rd.readCSV(ctx, io.NewSectionReader(r, 0, size), opt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rd.finish()
+	res.Rows = rd.rows
+	res.Problems = rd.probs
+	if len(res.Problems) == 0 {
+		res.Observations = rd.obs
+	}
+	return res, nil
+}
+
+// ReadFile reads the file at path with Read. Problems name the file by its
+// base name, as the performance officer knows it.
+func ReadFile(ctx context.Context, path string, cat *vs.Catalogue, opt Options) (*Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open input: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("stat input: %w", err)
+	}
+	return Read(ctx, filepath.Base(path), f, st.Size(), cat, opt)
+}
+
+// sizeWords renders a byte count for people: 50 MiB, 12 KiB.
+func sizeWords(n int64) string {
+	var s string
+	switch {
+	case n >= 1<<20:
+		s = fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		s = fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return strings.Replace(s, ".0 ", " ", 1)
+}

@@ -1,0 +1,170 @@
+package collector
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	vs "github.com/vitalsigns/vitalsigns"
+)
+
+// IngestOptions says how a file arrived and what to do with it.
+type IngestOptions struct {
+	Options
+	DryRun    bool // validate and report what would change; store nothing
+	Via       vs.Via
+	Submitter string
+}
+
+// Change is one revision in a report: old → new.
+type Change struct {
+	Indicator string `json:"indicator"`
+	Team      string `json:"team"`
+	Period    string `json:"period"`
+	Old       string `json:"old"`
+	New       string `json:"new"`
+}
+
+// Report is what ingesting one file did: the validation report kept with
+// the source and shown to whoever submitted it.
+type Report struct {
+	File        string      `json:"file"`
+	SHA256      string      `json:"sha256"`
+	Size        int64       `json:"size"`
+	Format      string      `json:"format,omitempty"`
+	Layout      string      `json:"layout,omitempty"`
+	Rows        int         `json:"rows"`
+	Accepted    bool        `json:"accepted"`
+	DryRun      bool        `json:"dry_run,omitempty"`
+	Duplicate   bool        `json:"duplicate,omitempty"`
+	DuplicateOf int64       `json:"duplicate_of,omitempty"` // the source already holding this content
+	SourceID    int64       `json:"source_id,omitempty"`
+	New         int         `json:"new"`
+	Revised     int         `json:"revised"`
+	Unchanged   int         `json:"unchanged"`
+	Changes     []Change    `json:"changes,omitempty"`
+	Problems    vs.Problems `json:"problems,omitempty"`
+}
+
+// Ingest reads, validates and stores one file: all of it in one transaction,
+// or, if it has any problem, none of it, with the attempt recorded as a
+// rejected source carrying its report. With DryRun nothing is written.
+// Bad input is reported in Report.Problems; the error is for failures of the
+// machinery (I/O, database).
+func Ingest(ctx context.Context, ledger vs.Ledger, path string, cat *vs.Catalogue, opt IngestOptions) (*Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("stat %s: %w", path, err)
+	}
+	name := filepath.Base(path)
+	rep := &Report{File: name, Size: fi.Size(), DryRun: opt.DryRun}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	rep.SHA256 = hex.EncodeToString(h.Sum(nil))
+
+	res, err := Read(ctx, name, f, fi.Size(), cat, opt.Options)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	rep.Format, rep.Layout, rep.Rows, rep.Problems = res.Format, res.Layout, res.Rows, res.Problems
+	src := vs.Source{Name: name, SHA256: rep.SHA256, Size: rep.Size, Via: opt.Via, Submitter: opt.Submitter, Rows: res.Rows}
+
+	if len(res.Problems) > 0 {
+		if opt.DryRun {
+			return rep, nil
+		}
+		src.Report = rep.JSON()
+		if rep.SourceID, err = ledger.Reject(ctx, src); err != nil {
+			return nil, fmt.Errorf("record rejected %s: %w", name, err)
+		}
+		return rep, nil
+	}
+
+	store := ledger.Ingest
+	if opt.DryRun {
+		store = ledger.Plan
+	}
+	rep.Accepted = true
+	src.Report = rep.JSON() // the validation report; the counts are in the tables
+	r, err := store(ctx, src, res.Observations)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", name, err)
+	}
+	rep.SourceID, rep.Duplicate = r.SourceID, r.Duplicate
+	if r.Duplicate {
+		rep.DuplicateOf, rep.SourceID = r.DuplicateOf.ID, 0
+	}
+	rep.New, rep.Revised, rep.Unchanged = r.New, r.Revised, r.Unchanged
+	for _, c := range r.Changes {
+		ind, _ := cat.Indicator(c.Indicator)
+		rep.Changes = append(rep.Changes, Change{c.Indicator, c.Team, c.Period.String(), describe(ind, c.Old), describe(ind, c.New)})
+	}
+	return rep, nil
+}
+
+// describe renders a figure for a change list: value and status.
+func describe(ind *vs.Indicator, o vs.Observation) string {
+	s := string(o.Status)
+	if o.Value.Valid {
+		s = ind.Format(o.Value.Float64)
+		if o.Status != vs.StatusActual {
+			s += " (" + string(o.Status) + ")"
+		}
+	}
+	return s
+}
+
+// JSON renders the report as JSON.
+func (r *Report) JSON() string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		// Report holds only strings, numbers and slices of them.
+		panic(fmt.Sprintf("marshal report: %v", err))
+	}
+	return string(b)
+}
+
+// Text renders the report for a terminal: a summary line, then each
+// problem or revision on its own line.
+func (r *Report) Text() string {
+	var s string
+	switch {
+	case len(r.Problems) > 0:
+		verb := "rejected"
+		if r.DryRun {
+			verb = "would be rejected"
+		}
+		s = fmt.Sprintf("%s: %s: %d problem(s) in %d rows; nothing stored\n", r.File, verb, len(r.Problems), r.Rows)
+		for _, p := range r.Problems {
+			s += "  " + p.String() + "\n"
+		}
+	case r.Duplicate:
+		s = fmt.Sprintf("%s: already ingested as source %d; nothing to do\n", r.File, r.DuplicateOf)
+	default:
+		verb := "accepted"
+		if r.DryRun {
+			verb = "dry run, nothing stored"
+		}
+		s = fmt.Sprintf("%s: %s: %d rows (%s, %s layout): %d new, %d revised, %d unchanged", r.File, verb, r.Rows, r.Format, r.Layout, r.New, r.Revised, r.Unchanged)
+		if r.SourceID > 0 {
+			s += fmt.Sprintf(" (source %d)", r.SourceID)
+		}
+		s += "\n"
+		for _, c := range r.Changes {
+			s += fmt.Sprintf("  revised %s / %s / %s: %s → %s\n", c.Indicator, c.Team, c.Period, c.Old, c.New)
+		}
+	}
+	return s
+}

@@ -1,0 +1,317 @@
+package collector
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Bounds on what a workbook may unpack to: in all, and per part held in
+// memory (larger sheets are spooled to a temporary file by excelize).
+const (
+	unzipSizeLimit    = 200 << 20
+	unzipXMLSizeLimit = 16 << 20
+)
+
+// maxUncached caps the formula cells without a cached value listed per
+// sheet.
+const maxUncached = 20
+
+// ioRecorder remembers the first I/O error of the underlying reader, so that
+// a failing disk is an error and a corrupt file a problem.
+type ioRecorder struct {
+	r   io.ReaderAt
+	err error
+}
+
+func (rec *ioRecorder) ReadAt(p []byte, off int64) (int, error) {
+	n, err := rec.r.ReadAt(p, off)
+	if err != nil && !errors.Is(err, io.EOF) && rec.err == nil {
+		rec.err = err
+	}
+	return n, err
+}
+
+// readXLSX reads every visible sheet of a workbook that has a long-layout
+// header, streaming rows with raw cell values.
+func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt Options) error {
+	rec := &ioRecorder{r: ra}
+	f, err := excelize.OpenReader(io.NewSectionReader(rec, 0, size), excelize.Options{
+		UnzipSizeLimit:    unzipSizeLimit,
+		UnzipXMLSizeLimit: unzipXMLSizeLimit,
+		RawCellValue:      true,
+	})
+	if rec.err != nil {
+		return fmt.Errorf("read %s: %w", r.file, rec.err)
+	}
+	if err != nil {
+		reason := "the workbook cannot be opened: " + err.Error()
+		if strings.Contains(err.Error(), "unzip size") {
+			reason = fmt.Sprintf("the workbook unpacks to more than %s", sizeWords(unzipSizeLimit))
+		}
+		r.problem(where{}, "", reason, "save it again as an Excel Workbook (.xlsx)")
+		return nil
+	}
+	defer f.Close()
+	r.serials = true
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		r.date1904 = *props.Date1904
+	}
+	parts := sheetParts(ra, size)
+
+	var tables []*table
+	hidden := 0
+	total := 0
+	for _, sheet := range f.GetSheetList() {
+		if visible, err := f.GetSheetVisible(sheet); err != nil || !visible {
+			hidden++
+			continue
+		}
+		t := newTable(sheet, true)
+		tables = append(tables, t)
+		stop, err := r.readSheet(ctx, f, t, &total, opt)
+		if err != nil {
+			return err
+		}
+		if t.found {
+			r.end(t)
+			if part, ok := parts[sheet]; ok {
+				r.uncached(ra, size, part, sheet)
+			}
+		}
+		if stop {
+			break
+		}
+	}
+	for _, t := range tables {
+		if t.found {
+			return nil
+		}
+	}
+	r.noHeader(tables)
+	if hidden > 0 && len(r.probs) > 0 {
+		r.probs[len(r.probs)-1].Hint = strings.TrimPrefix(r.probs[len(r.probs)-1].Hint+"; hidden sheets are not read", "; ")
+	}
+	return nil
+}
+
+// readSheet streams one sheet. total counts rows across the workbook; stop
+// says the file's row limit was reached.
+func (r *reader) readSheet(ctx context.Context, f *excelize.File, t *table, total *int, opt Options) (stop bool, err error) {
+	rows, err := f.Rows(t.sheet)
+	if err != nil {
+		r.problem(where{sheet: t.sheet, xlsx: true}, "", "the sheet cannot be read: "+err.Error(), "")
+		return false, nil
+	}
+	defer rows.Close()
+	raw := excelize.Options{RawCellValue: true}
+	n := 0
+	pos := func(i int) where { return where{sheet: t.sheet, row: n, col: i, xlsx: true} }
+	for rows.Next() {
+		n++
+		if *total++; *total > opt.MaxRows {
+			r.problem(pos(0), "", fmt.Sprintf("the workbook has more than %d rows", opt.MaxRows), "split it into smaller files")
+			r.stopped = true
+			return true, nil
+		}
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return true, fmt.Errorf("read %s: %w", r.file, err)
+			}
+		}
+		cells, err := rows.Columns(raw)
+		if err != nil {
+			r.problem(pos(0), "", "this row cannot be read: "+err.Error(), "")
+			return false, nil
+		}
+		if len(cells) > opt.MaxCols {
+			r.problem(pos(0), "", fmt.Sprintf("this row has %d columns, more than the limit of %d", len(cells), opt.MaxCols), "")
+			r.stopped = true
+			return false, nil
+		}
+		if !t.found {
+			if !r.header(t, n, cells, pos) {
+				return false, nil
+			}
+			continue
+		}
+		r.data(t, cells, pos)
+	}
+	if err := rows.Error(); err != nil {
+		r.problem(pos(0), "", "the sheet cannot be read past this row: "+err.Error(), "")
+	}
+	return false, nil
+}
+
+// sheetParts maps sheet names to their parts in the package, read from the
+// workbook and its relationships. A workbook it cannot read gives an empty
+// map: excelize has already judged the package.
+func sheetParts(ra io.ReaderAt, size int64) map[string]string {
+	out := map[string]string{}
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		return out
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if readPart(zr, "xl/workbook.xml", &wb) != nil || readPart(zr, "xl/_rels/workbook.xml.rels", &rels) != nil {
+		return out
+	}
+	for _, s := range wb.Sheets {
+		for _, rel := range rels.Rels {
+			if rel.ID == s.ID {
+				target := rel.Target
+				if strings.HasPrefix(target, "/") {
+					target = strings.TrimPrefix(target, "/")
+				} else {
+					target = path.Join("xl", target)
+				}
+				out[s.Name] = target
+			}
+		}
+	}
+	return out
+}
+
+// readPart decodes a small part of the package.
+func readPart(zr *zip.Reader, name string, v any) error {
+	for _, zf := range zr.File {
+		if !strings.EqualFold(zf.Name, name) {
+			continue
+		}
+		if zf.UncompressedSize64 > unzipXMLSizeLimit {
+			return fmt.Errorf("part %s too large", name)
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		return xml.NewDecoder(io.LimitReader(rc, unzipXMLSizeLimit)).Decode(v)
+	}
+	return fmt.Errorf("no part %s", name)
+}
+
+// uncached reports the formula cells of a sheet that have no cached value:
+// the streaming reader would see them as blank. A sheet with no formula is
+// passed over by a byte scan; only one with formulas is tokenised.
+func (r *reader) uncached(ra io.ReaderAt, size int64, part, sheet string) {
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		return
+	}
+	var zf *zip.File
+	for _, f := range zr.File {
+		if f.Name == part {
+			zf = f
+		}
+	}
+	if zf == nil || zf.UncompressedSize64 > unzipSizeLimit {
+		return
+	}
+	if !hasFormula(zf) {
+		return
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(io.LimitReader(rc, unzipSizeLimit))
+	var (
+		ref        string
+		inC, f, v  bool
+		found, all int
+		first      string
+	)
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			break
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			switch e.Name.Local {
+			case "c":
+				inC, f, v, ref = true, false, false, ""
+				for _, a := range e.Attr {
+					if a.Name.Local == "r" {
+						ref = a.Value
+					}
+				}
+			case "f":
+				f = inC
+			case "v":
+				v = inC
+			}
+		case xml.EndElement:
+			if e.Name.Local == "c" {
+				if f && !v && ref != "" {
+					all++
+					if found < maxUncached {
+						found++
+						r.problemCell(sheet, ref, "this formula has no saved result",
+							"open and save the file in Excel or Calc, so that formulas are calculated")
+					}
+					if first == "" {
+						first = ref
+					}
+				}
+				inC = false
+			}
+		}
+	}
+	if all > found {
+		r.problemCell(sheet, first, fmt.Sprintf("%d more formulas on this sheet have no saved result", all-found),
+			"open and save the file in Excel or Calc, so that formulas are calculated")
+	}
+}
+
+func (r *reader) problemCell(sheet, ref, reason, hint string) {
+	if len(r.probs) >= maxProblems {
+		r.dropped++
+		return
+	}
+	r.probs = append(r.probs, vsProblem(r.file, sheet, ref, reason, hint))
+}
+
+// hasFormula scans the part's bytes for a formula element.
+func hasFormula(zf *zip.File) bool {
+	rc, err := zf.Open()
+	if err != nil {
+		return false
+	}
+	defer rc.Close()
+	buf := make([]byte, 64<<10)
+	keep := 0
+	for {
+		n, err := rc.Read(buf[keep:])
+		chunk := buf[:keep+n]
+		if bytes.Contains(chunk, []byte("<f>")) || bytes.Contains(chunk, []byte("<f ")) {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+		keep = min(len(chunk), 2)
+		copy(buf, chunk[len(chunk)-keep:])
+	}
+}
