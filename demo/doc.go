@@ -11,9 +11,10 @@
 // indicator to the catalogue does not change the others' figures.
 //
 // Periods: monthly indicators get the 36 months ending with the last
-// complete month before now. Weekly and fortnightly indicators get the weeks
-// (fortnights) ending on a Sunday whose last day falls in those 36 months;
-// fortnights are counted back from the last such Sunday. Quarterly and annual
+// complete month before now. Weekly and fortnightly indicators get as many
+// weeks (fortnights) ending on a Sunday as fall in those 36 months, moved
+// later so that the last is the last complete week before now: a weekly
+// figure is never weeks late. Quarterly and annual
 // indicators get the financial quarters and years that end in the span.
 //
 // Teams: only the teams that are nobody's parent (the leaves) get figures of

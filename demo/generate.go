@@ -25,6 +25,7 @@ func Generate(cat *vs.Catalogue, now time.Time, seed uint64) []vs.Observation {
 		return nil
 	}
 	sp := spanEnding(vs.LastComplete(vs.Monthly, now, time.Sunday))
+	sp.lastWeek = vs.LastComplete(vs.Weekly, now, time.Sunday).Last
 	tr := newTree(cat.Teams, seed)
 	stories := scenarios()
 	periods := map[vs.Frequency][]vs.Period{}
@@ -61,6 +62,11 @@ func Generate(cat *vs.Catalogue, now time.Time, seed uint64) []vs.Observation {
 // the first to last day of the last.
 type span struct {
 	first, last vs.Date
+	// lastWeek, if set, is the last complete week's Sunday: weekly and
+	// fortnightly series are moved later, whole weeks at a time, to end
+	// there, so that the demo's weekly figures are up to date rather than
+	// weeks late; their shape is that of the 36 months.
+	lastWeek vs.Date
 }
 
 func spanEnding(last vs.Period) span {
@@ -85,8 +91,12 @@ func (s span) periods(f vs.Frequency) []vs.Period {
 		for d.Time().Weekday() != time.Sunday {
 			d = d.AddDays(-1)
 		}
+		shift := 0
+		if !s.lastWeek.IsZero() && d.Before(s.lastWeek) {
+			shift = int(s.lastWeek.Time().Sub(d.Time()).Hours()/24) / step * step
+		}
 		for ; !d.Before(s.first); d = d.AddDays(-step) {
-			ps = append(ps, vs.WeekEnding(f, d))
+			ps = append(ps, vs.WeekEnding(f, d.AddDays(shift)))
 		}
 	default:
 		p := vs.PeriodContaining(f, s.last)
