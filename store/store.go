@@ -152,11 +152,12 @@ func (s *Store) apply(ctx context.Context, src vs.Source, obs []vs.Observation, 
 	// per series rather than one per row.
 	stamp := now.Format(time.RFC3339Nano)
 	for _, group := range bySeries(obs) {
-		inForce, err := figuresInForce(ctx, lookup, group[0].Indicator, group[0].Team)
+		inForce, err := figuresInForce(ctx, lookup, obs[group[0]].Indicator, obs[group[0]].Team)
 		if err != nil {
 			return res, err
 		}
-		for _, o := range group {
+		for _, i := range group {
+			o := obs[i]
 			f := inForce[periodKey{o.Period.Freq, o.Period.Last}]
 			old := f.obs
 			old.Key = o.Key
@@ -247,11 +248,12 @@ type inForce struct {
 	lastRev int            // the highest revision number ever used
 }
 
-// bySeries groups obs by indicator and team, in order of first appearance.
-func bySeries(obs []vs.Observation) [][]vs.Observation {
+// bySeries groups the indexes of obs by indicator and team, in order of
+// first appearance.
+func bySeries(obs []vs.Observation) [][]int32 {
 	idx := map[[2]string]int{}
-	var out [][]vs.Observation
-	for _, o := range obs {
+	var out [][]int32
+	for n, o := range obs {
 		k := [2]string{o.Indicator, o.Team}
 		i, ok := idx[k]
 		if !ok {
@@ -259,7 +261,7 @@ func bySeries(obs []vs.Observation) [][]vs.Observation {
 			idx[k] = i
 			out = append(out, nil)
 		}
-		out[i] = append(out[i], o)
+		out[i] = append(out[i], int32(n))
 	}
 	return out
 }
