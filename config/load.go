@@ -7,9 +7,11 @@
 package config
 
 import (
+	"cmp"
 	_ "embed"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"reflect"
 	"regexp"
@@ -65,6 +67,11 @@ func Parse(name string, data []byte) (*vs.Catalogue, error) {
 	}
 	cat, probs := build(docs)
 	if len(probs) > 0 {
+		// Checks run indicator by indicator in catalogue order; report in
+		// the order a reader meets the problems in the file.
+		slices.SortStableFunc(probs, func(a, b vs.Problem) int {
+			return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+		})
 		return nil, probs
 	}
 	return cat, nil
@@ -79,13 +86,29 @@ type doc struct {
 
 func (d *doc) problem(path, reason string) vs.Problem {
 	p := vs.Problem{File: d.name, Field: path, Reason: reason}
-	if lc, ok := d.pos[path]; ok {
-		p.Line, p.Column = lc[0], lc[1]
+	// A field the file leaves out (a required one, or one a merged entry
+	// took from an earlier file) is located at the nearest enclosing entry
+	// the file does have.
+	for at := path; at != ""; at = parentPath(at) {
+		if lc, ok := d.pos[at]; ok {
+			p.Line, p.Column = lc[0], lc[1]
+			break
+		}
 	}
 	if p.Line > 0 && path != "" {
 		p.Reason = path + ": " + reason
 	}
 	return p
+}
+
+// parentPath returns the path of the field or list that holds path:
+// "indicators[2]" for "indicators[2].unit", "indicators" for "indicators[2]".
+func parentPath(path string) string {
+	i := strings.LastIndexAny(path, ".[")
+	if i < 0 {
+		return ""
+	}
+	return path[:i]
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -196,7 +219,9 @@ func checkNode(d *doc, n *yaml.Node, t reflect.Type, path string, probs *vs.Prob
 			bad("want a number")
 			return
 		}
-		if _, err := strconv.ParseFloat(n.Value, 64); err != nil {
+		// Decode as the decoder will, so that what passes here decodes.
+		var v float64
+		if err := n.Decode(&v); err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			bad(fmt.Sprintf("not a number: %s", vs.Quote(n.Value)))
 		}
 	}
@@ -453,10 +478,12 @@ func indicator(f fileIndicator, from source) (vs.Indicator, vs.Problems) {
 	for i, ft := range f.Thresholds {
 		tpath := fmt.Sprintf("%s.thresholds[%d]", path, i)
 		var t vs.Threshold
+		badFrom := false
 		if ft.From != "" {
 			p, err := vs.ParsePeriod(vs.Monthly, ft.From)
 			if err != nil {
 				probs = append(probs, d.problem(tpath+".from", err.Error()))
+				badFrom = true
 			} else {
 				t.From = p.First()
 			}
@@ -478,7 +505,9 @@ func indicator(f fileIndicator, from source) (vs.Indicator, vs.Problems) {
 				probs = append(probs, d.problem(tpath+".tolerance", "tolerance needs a target and no red boundary"))
 				continue
 			}
-			red := *t.Target + worse*abs(*tol)
+			// Rounded to the decimal it stands for, as the file's own numbers
+			// are read: 10% + 2% is 0.12, not 0.12000000000000001.
+			red := decimal(*t.Target+worse*abs(*tol), ind.Unit)
 			t.Red = &red
 		}
 		if t.Amber == nil && t.Target != nil {
@@ -493,7 +522,7 @@ func indicator(f fileIndicator, from source) (vs.Indicator, vs.Problems) {
 			probs = append(probs, d.problem(tpath, fmt.Sprintf("for a %s indicator the red boundary (%s) must be %s than the amber one (%s)",
 				strings.ReplaceAll(string(ind.Polarity), "_", " "), ind.Format(*t.Red), map[bool]string{true: "lower", false: "higher"}[worse < 0], ind.Format(*t.Amber))))
 		}
-		if k := len(ind.Thresholds); k > 0 && !ind.Thresholds[k-1].From.Before(t.From) {
+		if k := len(ind.Thresholds); k > 0 && !badFrom && !ind.Thresholds[k-1].From.Before(t.From) {
 			probs = append(probs, d.problem(tpath+".from", "thresholds must be in order of their from month, each later than the one before"))
 		}
 		ind.Thresholds = append(ind.Thresholds, t)
@@ -533,6 +562,20 @@ func defaultAggregation(u vs.Unit) vs.Aggregation {
 	return vs.AggregateMean
 }
 
+// decimal removes the binary noise of arithmetic on numbers read from a
+// file: percentages (fractions) to 11 places, so 9 places of a percentage,
+// anything else to 9. It leaves alone numbers too large to round that way.
+func decimal(v float64, u vs.Unit) float64 {
+	places := 9
+	if u == vs.UnitPercent {
+		places = 11
+	}
+	if math.Abs(v)*math.Pow(10, float64(places)) >= 1<<53 {
+		return v
+	}
+	return roundTo(v, places)
+}
+
 func abs(v float64) float64 {
 	if v < 0 {
 		return -v
@@ -548,7 +591,7 @@ func NormaliseName(s string) string {
 	for _, r := range strings.ToLower(s) {
 		switch {
 		case r == '%' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127:
-			if space && b.Len() > 0 {
+			if (space || r == '%') && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
 			space = false

@@ -29,12 +29,19 @@ func Marshal(cat *vs.Catalogue) ([]byte, error) {
 		}
 		f.Committees = append(f.Committees, fc)
 	}
+	var root yaml.Node
+	if err := root.Encode(f); err != nil {
+		return nil, fmt.Errorf("encode config: %w", err)
+	}
+	if err := keepEmptyLists(&root, cat); err != nil {
+		return nil, fmt.Errorf("encode config: %w", err)
+	}
 	var buf bytes.Buffer
 	buf.WriteString("# vitalsigns configuration: the built-in catalogue plus any --config file.\n")
 	buf.WriteString("# Percentages are written with a % sign (\"90%\") or as fractions (0.9).\n")
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(f); err != nil {
+	if err := enc.Encode(&root); err != nil {
 		return nil, fmt.Errorf("encode config: %w", err)
 	}
 	if err := enc.Close(); err != nil {
@@ -76,4 +83,50 @@ func fileIndicatorOf(ind vs.Indicator) fileIndicator {
 			Reference: b.Reference, Year: b.Year, Publication: b.Publication, Dataset: b.Dataset})
 	}
 	return fi
+}
+
+// keepEmptyLists writes "thresholds: []" (and the same for benchmarks and
+// aliases) where the catalogue has none but the built-in entry of the same id
+// has some. The file is read over the built-in catalogue, where an absent
+// list keeps the built-in one and only an empty list removes it; the encoder
+// omits empty lists, so without this a removed list would come back.
+func keepEmptyLists(root *yaml.Node, cat *vs.Catalogue) error {
+	base, probs := parseDoc(BuiltinName, builtin)
+	if len(probs) > 0 {
+		return fmt.Errorf("built-in catalogue: %w", probs)
+	}
+	builtins := map[string]fileIndicator{}
+	for _, fi := range base.file.Indicators {
+		builtins[fi.ID] = fi
+	}
+	var seq *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "indicators" {
+			seq = root.Content[i+1]
+		}
+	}
+	if seq == nil || len(seq.Content) != len(cat.Indicators) {
+		return nil
+	}
+	for i, ind := range cat.Indicators {
+		b, ok := builtins[ind.ID]
+		if !ok {
+			continue
+		}
+		for _, l := range []struct {
+			key       string
+			has, base bool
+		}{
+			{"aliases", len(ind.Aliases) > 0, len(b.Aliases) > 0},
+			{"thresholds", len(ind.Thresholds) > 0, len(b.Thresholds) > 0},
+			{"benchmarks", len(ind.Benchmarks) > 0, len(b.Benchmarks) > 0},
+		} {
+			if !l.has && l.base {
+				seq.Content[i].Content = append(seq.Content[i].Content,
+					&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: l.key},
+					&yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle})
+			}
+		}
+	}
+	return nil
 }

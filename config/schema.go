@@ -91,7 +91,7 @@ func (q *Quantity) UnmarshalYAML(n *yaml.Node) error {
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("not a percentage: %q", s)
 		}
-		*q = Quantity{Value: v / 100, Percent: true}
+		*q = Quantity{Value: percentToFraction(v), Percent: true}
 		return nil
 	}
 	v, err := strconv.ParseFloat(s, 64)
@@ -103,12 +103,43 @@ func (q *Quantity) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // MarshalYAML writes percentages with their sign so the file reads as people
-// think of them.
+// think of them, in the shortest form that reads back as exactly the same
+// number; a value no percentage reads back as exactly (binary noise from
+// arithmetic, such as 0.1+0.02 = 0.12000000000000001) is written as the
+// fraction it is.
 func (q Quantity) MarshalYAML() (any, error) {
 	if q.Percent {
-		return strconv.FormatFloat(roundTo(q.Value*100, 9), 'f', -1, 64) + "%", nil
+		for _, s := range []string{
+			strconv.FormatFloat(roundTo(q.Value*100, 9), 'f', -1, 64),
+			strconv.FormatFloat(q.Value*100, 'f', -1, 64),
+		} {
+			if v, err := strconv.ParseFloat(s, 64); err == nil && percentToFraction(v) == q.Value {
+				return s + "%", nil
+			}
+		}
+		if q.Value > 1 || q.Value < -1 {
+			// Such a fraction would be refused as ambiguous.
+			return strconv.FormatFloat(q.Value*100, 'f', -1, 64) + "%", nil
+		}
 	}
 	return q.Value, nil
+}
+
+// percentToFraction returns the number nearest to v/100 as a decimal:
+// "24.6%" is 0.246, the double Excel holds for 24.6%, where v/100 would be
+// 0.24600000000000002 and a value exactly on the boundary would be judged
+// beyond it.
+func percentToFraction(v float64) float64 {
+	mant, exp, _ := strings.Cut(strconv.FormatFloat(v, 'e', -1, 64), "e")
+	e, err := strconv.Atoi(exp)
+	if err != nil {
+		return v / 100
+	}
+	f, err := strconv.ParseFloat(mant+"e"+strconv.Itoa(e-2), 64)
+	if err != nil {
+		return v / 100
+	}
+	return f
 }
 
 // roundTo removes binary noise such as 0.9*100 = 90.00000000000001.

@@ -249,7 +249,7 @@ func (s *Server) indicator(w http.ResponseWriter, r *http.Request) {
 	}
 	type hist struct {
 		Period, Value, Numerator, Denominator, Status, Commentary, Outcome string
-		Revision                                                          int
+		Revision                                                           int
 	}
 	var (
 		ths    []threshold
