@@ -46,10 +46,11 @@ func (w *Watcher) Load(ctx context.Context) (*Snapshot, error) {
 	return s, nil
 }
 
-// Run publishes a first snapshot, then polls until ctx is done. A failed
-// rebuild is logged and retried at the next tick; the previous snapshot
-// stays in force.
-func (w *Watcher) Run(ctx context.Context) error {
+// Run polls until ctx is done, publishing a new snapshot whenever the store
+// changes. from is the snapshot already published, if any; with nil, Run
+// loads and publishes a first one. A failed rebuild is logged and retried at
+// the next tick; the previous snapshot stays in force.
+func (w *Watcher) Run(ctx context.Context, from *Snapshot) error {
 	log := w.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -61,12 +62,14 @@ func (w *Watcher) Run(ctx context.Context) error {
 	if refresh <= 0 {
 		refresh = time.Minute
 	}
-	s, err := w.Load(ctx)
-	if err != nil {
-		return err
+	if from == nil {
+		var err error
+		if from, err = w.Load(ctx); err != nil {
+			return err
+		}
+		w.Publish(from)
 	}
-	w.Publish(s)
-	last, built := s.Seq, time.Now()
+	last, built := from.Seq, time.Now()
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
@@ -76,6 +79,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 		case <-t.C:
 		}
 		seq, err := w.Reader.ChangeSeq(ctx)
+		if ctx.Err() != nil {
+			return nil // shutting down
+		}
 		if err != nil {
 			log.Warn("read change counter", "err", err)
 			continue
@@ -84,6 +90,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 			continue
 		}
 		s, err := w.Load(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
 		if err != nil {
 			log.Error("rebuild snapshot", "err", err)
 			continue

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -66,6 +67,25 @@ type server struct {
 	tmpdir string
 	done   chan error
 	cmd    *exec.Cmd
+	logs   *syncBuffer
+}
+
+// syncBuffer collects a subprocess's log lines for failure messages.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // startServe starts `vitalsigns serve` on a free loopback port and stops it
@@ -83,14 +103,13 @@ func startServe(t *testing.T, args ...string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{tmpdir: tmp, done: make(chan error, 1), cmd: cmd}
+	logs := &syncBuffer{}
+	s := &server{tmpdir: tmp, done: make(chan error, 1), cmd: cmd, logs: logs}
 	addr := make(chan string, 1)
-	var logs bytes.Buffer
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			logs.Write(sc.Bytes())
-			logs.WriteByte('\n')
+			logs.Write(append(sc.Bytes(), '\n'))
 			var line struct{ Msg, Address string }
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
 				addr <- line.Address
@@ -120,7 +139,7 @@ func (s *server) stop(t *testing.T) {
 	select {
 	case err := <-s.done:
 		if err != nil {
-			t.Errorf("serve did not exit cleanly on SIGTERM: %v", err)
+			t.Errorf("serve did not exit cleanly on SIGTERM: %v\n%s", err, s.logs)
 		}
 	case <-time.After(20 * time.Second):
 		s.cmd.Process.Kill()

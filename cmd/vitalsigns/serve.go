@@ -93,7 +93,7 @@ func (a *app) serveCommand() *cobra.Command {
 			a.log.Info("listening", "address", ln.Addr().String(), "store", st.Path(), "indicators", len(cat.Indicators), "teams", len(cat.Teams), "demo", withDemo)
 
 			g, gctx := errgroup.WithContext(ctx)
-			g.Go(func() error { return watcher.Run(gctx) })
+			g.Go(func() error { return watcher.Run(gctx, first) })
 			g.Go(func() error {
 				if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 					return fmt.Errorf("serve: %w", err)

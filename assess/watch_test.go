@@ -1,0 +1,95 @@
+package assess_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/assess"
+)
+
+// changingReader is a store whose figures another process changes.
+type changingReader struct {
+	mu   sync.Mutex
+	seq  int64
+	obs  []vs.Observation
+	fail bool
+}
+
+func (r *changingReader) set(obs []vs.Observation) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.obs, r.seq = obs, r.seq+1
+}
+
+func (r *changingReader) Latest(context.Context, vs.Filter) ([]vs.Observation, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail {
+		return nil, errors.New("disk on fire")
+	}
+	return append([]vs.Observation(nil), r.obs...), nil
+}
+func (r *changingReader) History(ctx context.Context, f vs.Filter) ([]vs.Observation, error) {
+	return r.Latest(ctx, f)
+}
+func (r *changingReader) Sources(context.Context) ([]vs.Source, error) { return nil, nil }
+func (r *changingReader) ChangeSeq(context.Context) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.seq, nil
+}
+func (r *changingReader) IngestStats(context.Context) (vs.IngestStats, error) {
+	return vs.IngestStats{}, nil
+}
+
+func TestWatcherPublishesChanges(t *testing.T) {
+	cat := &vs.Catalogue{Indicators: []vs.Indicator{{ID: "referrals", Name: "Referrals", Unit: vs.UnitCount, Polarity: vs.Neutral, Frequency: vs.Monthly}}}
+	r := &changingReader{}
+	published := make(chan *assess.Snapshot, 10)
+	w := &assess.Watcher{Reader: r, Catalogue: cat, Poll: 5 * time.Millisecond, Refresh: time.Hour,
+		Publish: func(s *assess.Snapshot) { published <- s }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx, nil) }()
+
+	first := <-published
+	if it, _ := first.Item("referrals", "authority"); it.Has {
+		t.Fatalf("first snapshot has a figure before any was stored")
+	}
+	select {
+	case s := <-published:
+		t.Fatalf("published again (seq %d) with nothing changed", s.Seq)
+	case <-time.After(50 * time.Millisecond):
+	}
+
+	r.set([]vs.Observation{{Key: vs.Key{Indicator: "referrals", Team: "authority", Period: vs.Month(2026, time.October)},
+		Value: sql.NullFloat64{Float64: 410, Valid: true}, Status: vs.StatusActual}})
+	select {
+	case s := <-published:
+		if it, _ := s.Item("referrals", "authority"); !it.Has || it.Latest.Value.Float64 != 410 || s.Seq != 1 {
+			t.Errorf("after a change: %+v (seq %d)", it.Latest, s.Seq)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no snapshot published after the store changed")
+	}
+
+	// A failing rebuild keeps the old snapshot and the loop alive.
+	r.mu.Lock()
+	r.fail = true
+	r.mu.Unlock()
+	r.set(nil)
+	select {
+	case s := <-published:
+		t.Fatalf("published a snapshot from a failed read: %+v", s)
+	case <-time.After(50 * time.Millisecond):
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run returned %v on shutdown, want nil", err)
+	}
+}
