@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/assess"
@@ -55,9 +53,7 @@ func BenchmarkScrape(b *testing.B) {
 	if err := c.Set(bigSnapshot(b)); err != nil {
 		b.Fatal(err)
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(c)
-	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	h := metrics.Handler(c, nil)
 	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
 	req.Header.Set("Accept", "text/plain")
 	series := 0

@@ -8,11 +8,16 @@ package metrics
 
 import (
 	"fmt"
+	"net/http"
+	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/collectors/version"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/vitalsigns/vitalsigns/assess"
 )
@@ -63,6 +68,9 @@ type Collector struct {
 type frozen struct {
 	snap    *assess.Snapshot
 	metrics []prometheus.Metric
+	// families are the same metrics gathered, validated and sorted once,
+	// shared read-only by every scrape until the next snapshot.
+	families []*dto.MetricFamily
 }
 
 // NewCollector returns a Collector that exposes nothing until Set is called.
@@ -74,8 +82,37 @@ func (c *Collector) Set(s *assess.Snapshot) error {
 	if err != nil {
 		return fmt.Errorf("build metrics: %w", err)
 	}
-	c.cur.Store(&frozen{snap: s, metrics: ms})
+	reg := prometheus.NewPedanticRegistry()
+	if err := reg.Register(constCollector(ms)); err != nil {
+		return fmt.Errorf("build metrics: %w", err)
+	}
+	fams, err := reg.Gather()
+	if err != nil {
+		return fmt.Errorf("build metrics: %w", err)
+	}
+	c.cur.Store(&frozen{snap: s, metrics: ms, families: fams})
 	return nil
+}
+
+// constCollector emits a fixed list of metrics; it is unchecked (no
+// Describe), which is what a list built from configuration needs.
+type constCollector []prometheus.Metric
+
+func (constCollector) Describe(chan<- *prometheus.Desc) {}
+
+func (c constCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, m := range c {
+		ch <- m
+	}
+}
+
+// Gather returns the snapshot's metric families, gathered when the snapshot
+// was set: a scrape costs only their encoding.
+func (c *Collector) Gather() ([]*dto.MetricFamily, error) {
+	if f := c.cur.Load(); f != nil {
+		return f.families, nil
+	}
+	return nil, nil
 }
 
 // Snapshot returns the snapshot in force, or nil before the first Set.
@@ -183,11 +220,29 @@ func build(s *assess.Snapshot) ([]prometheus.Metric, error) {
 	return out, err
 }
 
-// NewRegistry returns a registry holding c, vitalsigns_build_info and the Go
-// and process collectors. The default registry is never used.
-func NewRegistry(c *Collector) *prometheus.Registry {
+// Handler serves /metrics: the snapshot's families from c, gathered once
+// per snapshot, and vitalsigns_build_info with the Go and process metrics,
+// gathered per scrape from their own registry (never the default one).
+func Handler(c *Collector, errorLog promhttp.Logger) http.Handler {
 	r := prometheus.NewRegistry()
-	r.MustRegister(c, version.NewCollector(ns),
+	r.MustRegister(version.NewCollector(ns),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return r
+	g := gatherer{r, c}
+	return promhttp.InstrumentMetricHandler(r, promhttp.HandlerFor(g, promhttp.HandlerOpts{ErrorLog: errorLog}))
+}
+
+// gatherer joins the per-scrape registry and the snapshot's families, whose
+// names never overlap, in name order.
+type gatherer struct {
+	reg  prometheus.Gatherer
+	snap prometheus.Gatherer
+}
+
+func (g gatherer) Gather() ([]*dto.MetricFamily, error) {
+	a, err := g.reg.Gather()
+	b, _ := g.snap.Gather() // cannot fail: validated when the snapshot was set
+	out := make([]*dto.MetricFamily, 0, len(a)+len(b))
+	out = append(append(out, a...), b...)
+	slices.SortFunc(out, func(x, y *dto.MetricFamily) int { return strings.Compare(x.GetName(), y.GetName()) })
+	return out, err
 }

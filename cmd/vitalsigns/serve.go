@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
@@ -62,7 +61,6 @@ func (a *app) serveCommand() *cobra.Command {
 			defer st.Close()
 
 			col := metrics.NewCollector()
-			reg := metrics.NewRegistry(col)
 			watcher := &assess.Watcher{Reader: st, Catalogue: cat, Poll: poll, Now: a.now, Logger: a.log.With("component", "watcher"),
 				Publish: func(s *assess.Snapshot) {
 					if err := col.Set(s); err != nil {
@@ -77,7 +75,7 @@ func (a *app) serveCommand() *cobra.Command {
 			}
 			watcher.Publish(first)
 			srv := &web.Server{Snapshot: col.Snapshot, Reader: st, Base: base, Logger: a.log.With("component", "web"),
-				Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, ErrorLog: slogAdapter{a}})}
+				Metrics: metrics.Handler(col, slogAdapter{a})}
 			h, err := srv.Handler()
 			if err != nil {
 				return err
