@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-
 	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/assess"
 	"github.com/vitalsigns/vitalsigns/metrics"
