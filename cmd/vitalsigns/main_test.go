@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -333,6 +334,29 @@ func TestServePicksUpCLIIngest(t *testing.T) {
 	if want := "2026-10,agency_rate,authority,0.245,49,200,actual,,,1"; !strings.Contains(exp, want) {
 		t.Errorf("export csv: want a line %q, got:\n%s", want, exp)
 	}
+
+	// A corrected figure becomes revision 2: dry run first, then for real;
+	// history shows both with the file each came from, and serve exposes
+	// the correction.
+	fixed := writeFile(t, dir, "october-corrected.csv", "Period,Indicator,Team,Value,Numerator,Denominator\n"+
+		"2026-10,% agency SWs,,25%,50,200\n")
+	out, _, code = vitalsigns(t, "ingest", "--data-dir", data, "--dry-run", fixed)
+	if code != 0 || !strings.Contains(out, "revised agency_rate / authority / 2026-10: 24.5% → 25%") || !strings.Contains(out, "nothing stored") {
+		t.Errorf("dry run of a correction: exit %d:\n%s", code, out)
+	}
+	if out, _, code = vitalsigns(t, "ingest", "--data-dir", data, "--format", "json", fixed); code != 0 || !strings.Contains(out, `"revised": 1`) {
+		t.Errorf("correction: exit %d:\n%s", code, out)
+	}
+	hist, _, _ := vitalsigns(t, "history", "--data-dir", data, "--indicator", "agency_rate")
+	if !regexp.MustCompile(`2026-10\s+authority\s+1\s+0\.245\s+actual.*october\.csv`).MatchString(hist) ||
+		!regexp.MustCompile(`2026-10\s+authority\s+2\s+0\.25\s+actual.*october-corrected\.csv\s+cli`).MatchString(hist) {
+		t.Errorf("history does not show both revisions with their files:\n%s", hist)
+	}
+	waitFor(t, "serve to expose the correction", 15*time.Second, func() bool {
+		_, fams := scrape(t, s.url)
+		v, _ := sample(fams, "vitalsigns_indicator_value", map[string]string{"indicator": "agency_rate", "team": "authority"})
+		return v == 0.25
+	})
 }
 
 // TestServeDemo is the integration test of the walking skeleton: serve
