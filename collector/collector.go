@@ -105,7 +105,7 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, cat *vs.C
 	case FormatXLSX:
 		err = rd.readXLSX(ctx, r, size, opt)
 	default:
-		err = rd.readCSV(ctx, io.NewSectionReader(r, 0, size), opt)
+		err = rd.readCSV(ctx, r, size, opt)
 	}
 	if err != nil {
 		return nil, err

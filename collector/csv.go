@@ -14,8 +14,8 @@ import (
 // readCSV reads a long-layout csv file: UTF-8 with or without a byte-order
 // mark, comma- or semicolon-delimited (whichever the first lines use more),
 // CRLF or LF, quoted fields spanning lines.
-func (r *reader) readCSV(ctx context.Context, src io.Reader, opt Options) error {
-	br := bufio.NewReaderSize(src, 64<<10)
+func (r *reader) readCSV(ctx context.Context, ra io.ReaderAt, size int64, opt Options) error {
+	br := bufio.NewReaderSize(io.NewSectionReader(ra, 0, size), 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
 		_, _ = br.Discard(3)
 	}
@@ -25,7 +25,7 @@ func (r *reader) readCSV(ctx context.Context, src io.Reader, opt Options) error 
 	if sample, _ := br.Peek(br.Size()); sniffSemicolon(sample) {
 		cr.Comma = ';'
 	}
-	t := newTable("", false)
+	t := r.newTable("")
 	var rec []string
 	pos := func(i int) where {
 		if i < len(rec) {
@@ -39,16 +39,16 @@ func (r *reader) readCSV(ctx context.Context, src io.Reader, opt Options) error 
 	for n := 1; ; n++ {
 		var err error
 		rec, err = cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var perr *csv.ParseError
-		if errors.As(err, &perr) {
-			r.problem(where{row: perr.Line, col: perr.Column}, "", "the file is not valid CSV: "+perr.Err.Error(),
-				`a field holding commas, quotes or line breaks must be in double quotes, with quotes inside doubled ("")`)
-			break
-		}
 		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			var perr *csv.ParseError
+			if errors.As(err, &perr) {
+				r.problem(where{row: perr.Line, col: perr.Column}, "", "the file is not valid CSV: "+perr.Err.Error(),
+					`a field holding commas, quotes or line breaks must be in double quotes, with quotes inside doubled ("")`)
+				break
+			}
 			return fmt.Errorf("read %s: %w", r.file, err)
 		}
 		if n%4096 == 0 {
@@ -79,6 +79,9 @@ func (r *reader) readCSV(ctx context.Context, src io.Reader, opt Options) error 
 			if !r.header(t, n, rec, pos) {
 				break
 			}
+			if t.found {
+				r.expect(min(countCSVRows(io.NewSectionReader(ra, 0, size), cr.Comma), opt.MaxRows))
+			}
 			continue
 		}
 		r.data(t, rec, pos)
@@ -89,6 +92,61 @@ func (r *reader) readCSV(ctx context.Context, src io.Reader, opt Options) error 
 	}
 	r.end(t)
 	return nil
+}
+
+// countCSVRows counts the records of a csv file holding at least two
+// fields that are not blank, as every observation does: a bound on the
+// observations to come, from a byte scan far cheaper than parsing. Quotes
+// are followed, so line breaks within a field do not count.
+func countCSVRows(src io.Reader, comma rune) int {
+	sep := byte(comma)
+	if comma >= utf8.RuneSelf {
+		return 0
+	}
+	buf := make([]byte, 64<<10)
+	rows, fields := 0, 0
+	quoted, text := false, false
+	for {
+		n, err := src.Read(buf)
+		for _, c := range buf[:n] {
+			if quoted {
+				if c == '"' {
+					quoted = false
+				} else {
+					text = true
+				}
+				continue
+			}
+			switch c {
+			case '"':
+				quoted = true
+			case sep, '\n':
+				if text {
+					fields++
+				}
+				text = false
+				if c == '\n' {
+					if fields >= 2 {
+						rows++
+					}
+					fields = 0
+				}
+			case ' ', '\t', '\r':
+			default:
+				text = true
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	if text {
+		fields++
+	}
+	if fields >= 2 {
+		rows++
+	}
+	return rows
 }
 
 // sniffSemicolon reports whether the first lines of sample hold more

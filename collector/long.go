@@ -3,6 +3,7 @@ package collector
 import (
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -106,19 +107,49 @@ func (w where) String() string {
 	return "line " + strconv.Itoa(w.row)
 }
 
-// matcher finds indicators and teams by id, name or alias.
+// matcher finds indicators and teams by id, name or alias. Each indicator
+// and team also has a small index, for compact duplicate keys.
 type matcher struct {
 	cat   *vs.Catalogue
-	inds  map[string]*vs.Indicator
-	teams map[string]string
+	inds  map[string]indMatch
+	teams map[string]teamMatch
+	// Cell text as written, looked up before: rows repeat the same few
+	// texts, so most lookups skip normalising. Bounded by cacheMax.
+	indCache  map[string]indMatch
+	teamCache map[string]teamMatch
+	authority uint32 // the index of the whole authority
 }
 
+// indMatch is a known indicator and its index; ind is nil for unknown text.
+type indMatch struct {
+	ind *vs.Indicator
+	idx uint32
+}
+
+// teamMatch is a known team's id, the catalogue's own string, and its
+// index; ok is false for unknown text.
+type teamMatch struct {
+	id  string
+	idx uint32
+	ok  bool
+}
+
+// cacheMax bounds each cache of cell text kept by a reader.
+const cacheMax = 4096
+
 func newMatcher(cat *vs.Catalogue) *matcher {
-	m := &matcher{cat: cat, inds: map[string]*vs.Indicator{}, teams: map[string]string{}}
+	m := &matcher{cat: cat, inds: map[string]indMatch{}, teams: map[string]teamMatch{},
+		indCache: map[string]indMatch{}, teamCache: map[string]teamMatch{}}
+	indIdx := map[string]uint32{}
 	add := func(name string, ind *vs.Indicator) {
 		if k := config.NormaliseName(name); k != "" {
 			if _, dup := m.inds[k]; !dup {
-				m.inds[k] = ind
+				idx, ok := indIdx[ind.ID]
+				if !ok {
+					idx = uint32(len(indIdx))
+					indIdx[ind.ID] = idx
+				}
+				m.inds[k] = indMatch{ind, idx}
 			}
 		}
 	}
@@ -130,10 +161,16 @@ func newMatcher(cat *vs.Catalogue) *matcher {
 			add(a, ind)
 		}
 	}
+	teamIdx := map[string]uint32{}
 	addTeam := func(name, id string) {
 		if k := config.NormaliseName(name); k != "" {
 			if _, dup := m.teams[k]; !dup {
-				m.teams[k] = id
+				idx, ok := teamIdx[id]
+				if !ok {
+					idx = uint32(len(teamIdx))
+					teamIdx[id] = idx
+				}
+				m.teams[k] = teamMatch{id, idx, true}
 			}
 		}
 	}
@@ -144,17 +181,34 @@ func newMatcher(cat *vs.Catalogue) *matcher {
 		addTeam(t.ID, t.ID)
 		addTeam(t.Name, t.ID)
 	}
+	idx, ok := teamIdx[vs.AuthorityTeam]
+	if !ok {
+		idx = uint32(len(teamIdx))
+	}
+	m.authority = idx
 	return m
 }
 
-func (m *matcher) indicator(s string) (*vs.Indicator, bool) {
-	ind, ok := m.inds[config.NormaliseName(s)]
-	return ind, ok
+func (m *matcher) indicator(s string) (indMatch, bool) {
+	if im, ok := m.indCache[s]; ok {
+		return im, im.ind != nil
+	}
+	im := m.inds[config.NormaliseName(s)]
+	if len(m.indCache) < cacheMax {
+		m.indCache[strings.Clone(s)] = im
+	}
+	return im, im.ind != nil
 }
 
-func (m *matcher) team(s string) (string, bool) {
-	id, ok := m.teams[config.NormaliseName(s)]
-	return id, ok
+func (m *matcher) team(s string) (teamMatch, bool) {
+	if tm, ok := m.teamCache[s]; ok {
+		return tm, tm.ok
+	}
+	tm := m.teams[config.NormaliseName(s)]
+	if len(m.teamCache) < cacheMax {
+		m.teamCache[strings.Clone(s)] = tm
+	}
+	return tm, tm.ok
 }
 
 // listHint names the known ids when there are few enough to read.
@@ -184,17 +238,25 @@ type table struct {
 	xlsx  bool
 	found bool
 	cols  [numFields]int // -1 when the column is absent
+	idx   uint32         // index of sheet in reader.sheets
 
 	// best is the header-like row with the most fields, for the message
 	// when no row qualifies.
 	best       where
 	bestFields []field
 
-	// Plain numbers of percent indicators, decided when the table ends.
-	pct []pctCell
-	// frac and over index the first plain value strictly between 0 and 1,
-	// and the first above 1; -1 when there is none.
-	frac, over int
+	// Plain numbers of percent indicators, decided when the table ends:
+	// which they are is marked in reader.pct, from observation start on.
+	start int
+	// frac and over index (into reader.obs) the first plain value strictly
+	// between 0 and 1, and the first above 1; -1 when there is none.
+	frac, over     int
+	fracAt, overAt where
+	// big lists the first plain values that are more than 100% if the
+	// column holds percentages, with where they are; bigMore counts the
+	// rest, which could only be counted as dropped problems.
+	big     []pctCell
+	bigMore int
 }
 
 // pctCell is a plain number given for a percent indicator.
@@ -207,24 +269,104 @@ func newTable(sheet string, xlsx bool) *table {
 	return &table{sheet: sheet, xlsx: xlsx, frac: -1, over: -1}
 }
 
+// seenKey identifies an observation compactly: indicator and team by their
+// matcher indexes, the period by its last day (an indicator has one
+// frequency, so the day decides the period).
+type seenKey struct {
+	ind, team uint32
+	day       int32
+}
+
+// loc is a compact where: a table index, for the sheet, a row and a column.
+type loc struct {
+	row, col, table uint32
+}
+
 // reader holds the state of reading one file.
 type reader struct {
 	file     string
 	m        *matcher
+	xlsx     bool
 	serials  bool // bare numbers in Period cells are date serials
 	date1904 bool
 	obs      []vs.Observation
-	probs    vs.Problems
-	dropped  int
-	seen     map[vs.Key]where
-	rows     int // data rows read
+	// want is the capacity obs should grow to at once when it fills: an
+	// estimate, from a scan of the file, of the observations to come.
+	want    int
+	pct     []uint64 // bit i: obs[i] is a plain number of a percent indicator
+	probs   vs.Problems
+	dropped int
+	seen    map[seenKey]loc
+	sheets  []string // the sheet of each table, by table.idx
+	labels  map[string]label
+	texts   map[string]string // interned Commentary and Outcome text
+	rows    int               // data rows read
 	// stopped is set when a limit ended reading early, so that the absence
 	// of a table is not reported as well.
 	stopped bool
 }
 
 func newReader(file string, cat *vs.Catalogue) *reader {
-	return &reader{file: file, m: newMatcher(cat), seen: map[vs.Key]where{}}
+	return &reader{file: file, m: newMatcher(cat), seen: map[seenKey]loc{},
+		labels: map[string]label{}, texts: map[string]string{}}
+}
+
+// newTable starts a table of the file and records its sheet.
+func (r *reader) newTable(sheet string) *table {
+	t := newTable(sheet, r.xlsx)
+	t.idx, t.start = uint32(len(r.sheets)), len(r.obs)
+	r.sheets = append(r.sheets, sheet)
+	return t
+}
+
+// compact returns the loc of w, a cell of table t.
+func (t *table) compact(w where) loc {
+	return loc{row: uint32(w.row), col: uint32(w.col), table: t.idx}
+}
+
+// where expands l back into the cell it names.
+func (r *reader) where(l loc) where {
+	w := where{row: int(l.row), col: int(l.col), xlsx: r.xlsx}
+	if r.xlsx {
+		w.sheet = r.sheets[l.table]
+	}
+	return w
+}
+
+// expect notes that about n more observations are coming.
+func (r *reader) expect(n int) {
+	if n > 0 {
+		r.want = len(r.obs) + n
+	}
+}
+
+// label parses a period cell, remembering labels already read.
+func (r *reader) label(s string) (label, error) {
+	if l, ok := r.labels[s]; ok {
+		return l, nil
+	}
+	l, err := parseLabel(s, r.serials, r.date1904)
+	if err == nil && len(r.labels) < cacheMax {
+		r.labels[strings.Clone(s)] = l
+	}
+	return l, err
+}
+
+// intern returns s as a string of its own, never a slice of a larger
+// buffer such as a csv record, shared with earlier cells of the same text
+// while there are few enough distinct texts to remember.
+func (r *reader) intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	if t, ok := r.texts[s]; ok {
+		return t
+	}
+	t := strings.Clone(s)
+	if len(r.texts) < cacheMax && len(s) <= 256 {
+		r.texts[t] = t
+	}
+	return t
 }
 
 // problem records a problem at w; with w zero, for the whole file.
@@ -345,19 +487,20 @@ func (r *reader) data(t *table, cells []string, pos func(int) where) {
 	// Indicator.
 	indText, indAt := get(fIndicator)
 	var ind *vs.Indicator
+	var indIdx uint32
 	if trimCell(indText) == "" {
 		bad(fIndicator, indAt, "the indicator is blank", "")
-	} else if i, ok := r.m.indicator(indText); ok {
-		ind = i
+	} else if im, ok := r.m.indicator(indText); ok {
+		ind, indIdx = im.ind, im.idx
 	} else {
 		bad(fIndicator, indAt, "unknown indicator "+vs.Quote(indText), r.m.indicatorHint())
 	}
 
 	// Team: an absent column or a blank cell is the whole authority.
-	team := vs.AuthorityTeam
+	team, teamIdx := vs.AuthorityTeam, r.m.authority
 	if teamText, teamAt := get(fTeam); trimCell(teamText) != "" {
-		if id, ok := r.m.team(teamText); ok {
-			team = id
+		if tm, ok := r.m.team(teamText); ok {
+			team, teamIdx = tm.id, tm.idx
 		} else {
 			team = ""
 			bad(fTeam, teamAt, "unknown team "+vs.Quote(teamText), r.m.teamHint())
@@ -367,14 +510,16 @@ func (r *reader) data(t *table, cells []string, pos func(int) where) {
 	// Period.
 	perText, perAt := get(fPeriod)
 	var period vs.Period
-	if l, err := parseLabel(perText, r.serials, r.date1904); err != nil {
+	if l, err := r.label(perText); err != nil {
 		bad(fPeriod, perAt, err.Error(), "")
 	} else if ind != nil {
-		shown := trimCell(perText)
-		if l.kind == labelDay {
-			shown = l.date.String()
+		shown := func() string {
+			if l.kind == labelDay {
+				return l.date.String()
+			}
+			return trimCell(perText)
 		}
-		if p, err := l.resolve(ind.Frequency, shown); err != nil {
+		if p, err := l.resolveText(ind.Frequency, shown); err != nil {
 			bad(fPeriod, perAt, err.Error(), "")
 		} else {
 			period = p
@@ -401,12 +546,12 @@ func (r *reader) data(t *table, cells []string, pos func(int) where) {
 
 	// Two rows for the same indicator, team and period.
 	if ind != nil && team != "" && !period.IsZero() {
-		key := vs.Key{Indicator: ind.ID, Team: team, Period: period}
+		key := seenKey{ind: indIdx, team: teamIdx, day: dayNumber(period.Last)}
 		if first, dup := r.seen[key]; dup {
 			bad(fIndicator, indAt, fmt.Sprintf("a second row for indicator %s, team %s, period %s: the first is at %s",
-				ind.ID, team, period, first), "keep one of the two rows")
+				ind.ID, team, period, r.where(first)), "keep one of the two rows")
 		} else {
-			r.seen[key] = indAt
+			r.seen[key] = t.compact(indAt)
 		}
 	}
 	if len(r.probs)+r.dropped > before || ind == nil {
@@ -465,17 +610,51 @@ func (r *reader) data(t *table, cells []string, pos func(int) where) {
 			bad(fValue, valAt, fmt.Sprintf("%s is more than 100%%", vs.Quote(trimCell(valText))), "")
 			return
 		case percent && !val.percent:
-			t.pct = append(t.pct, pctCell{obs: len(r.obs), at: valAt})
+			i := len(r.obs)
+			if w := i / 64; w >= len(r.pct) {
+				r.pct = append(r.pct, make([]uint64, w+1-len(r.pct))...)
+			}
+			r.pct[i/64] |= 1 << (i % 64)
 			if v > 0 && v < 1 && t.frac < 0 {
-				t.frac = len(t.pct) - 1
+				t.frac, t.fracAt = i, valAt
 			}
 			if v > 1 && t.over < 0 {
-				t.over = len(t.pct) - 1
+				t.over, t.overAt = i, valAt
+			}
+			// More than 100% if the column holds percentages, as it does
+			// when a value is above 1: end reports these, in order.
+			if v/100 > 1 {
+				if len(t.big) < maxProblems {
+					t.big = append(t.big, pctCell{obs: i, at: valAt})
+				} else {
+					t.bigMore++
+				}
 			}
 		}
 		o.Value = sql.NullFloat64{Float64: v, Valid: true}
 	}
+	if len(r.obs) == cap(r.obs) && r.want > len(r.obs) {
+		r.obs = slices.Grow(r.obs, r.want-len(r.obs))
+	}
 	r.obs = append(r.obs, o)
+}
+
+// dayNumber numbers the days of the proleptic Gregorian calendar, from
+// 1970-01-01 as 0.
+func dayNumber(d vs.Date) int32 {
+	y, m := d.Year, int(d.Month)
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d.Day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int32(era*146097 + doe - 719468)
 }
 
 func unitWords(u vs.Unit) string {
@@ -499,28 +678,45 @@ func formatNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // all percentages.
 func (r *reader) end(t *table) {
 	if t.frac >= 0 && t.over >= 0 {
-		frac, over := t.pct[t.frac], t.pct[t.over]
-		later := max(t.frac, t.over)
-		r.problem(t.pct[later].at, fieldNames[fValue], fmt.Sprintf(
+		later := t.fracAt
+		if t.over > t.frac {
+			later = t.overAt
+		}
+		r.problem(later, fieldNames[fValue], fmt.Sprintf(
 			"the Value column mixes fractions (%s is %s) and percentages (%s is %s) for percent indicators",
-			frac.at, formatNum(r.obs[frac.obs].Value.Float64),
-			over.at, formatNum(r.obs[over.obs].Value.Float64)),
+			t.fracAt, formatNum(r.obs[t.frac].Value.Float64),
+			t.overAt, formatNum(r.obs[t.over].Value.Float64)),
 			"write every percentage one way: 0.875, 87.5 or 87.5%")
 		return
 	}
-	scale := 1.0
-	if t.over >= 0 {
-		scale = 100
+	if t.over < 0 {
+		// Fractions throughout: nothing is more than 1, nothing to scale.
+		t.big, t.bigMore = nil, 0
+		return
 	}
-	for _, c := range t.pct {
-		v := &r.obs[c.obs].Value.Float64
+	const scale = 100
+	big := t.big
+	for i := t.start; i < len(r.obs); i++ {
+		if i/64 >= len(r.pct) {
+			break
+		}
+		if r.pct[i/64]&(1<<(i%64)) == 0 {
+			continue
+		}
+		v := &r.obs[i].Value.Float64
 		if *v/scale > 1 {
-			r.problem(c.at, fieldNames[fValue], fmt.Sprintf("%s is more than 100%%", vs.Quote(formatNum(*v))), "")
+			if len(big) > 0 && big[0].obs == i {
+				r.problem(big[0].at, fieldNames[fValue], fmt.Sprintf("%s is more than 100%%", vs.Quote(formatNum(*v))), "")
+				big = big[1:]
+			}
 			continue
 		}
 		*v /= scale
 	}
-	t.pct = nil
+	// Those not listed came after the first maxProblems, by when the list
+	// of problems is full.
+	r.dropped += t.bigMore
+	t.big, t.bigMore = nil, 0
 }
 
 func vsProblem(file, sheet, cell, reason, hint string) vs.Problem {
@@ -580,5 +776,5 @@ func (rc *rowCtx) text(f field) string {
 		rc.bad(f, at, fmt.Sprintf("the %s is %d characters long; at most %d are kept", strings.ToLower(f.String()), n, maxText),
 			"shorten it, or link to a longer document")
 	}
-	return s
+	return rc.r.intern(s)
 }

@@ -273,13 +273,18 @@ func parseMonthName(s string) (label, bool) {
 }
 
 // resolve turns l into the period of frequency f. The error is a reason fit
-// for a Problem.
+// for a Problem, naming the cell's text.
 func (l label) resolve(f vs.Frequency, text string) (vs.Period, error) {
+	return l.resolveText(f, func() string { return text })
+}
+
+// resolveText is resolve with the text worked out only for an error.
+func (l label) resolveText(f vs.Frequency, text func() string) (vs.Period, error) {
 	if f == vs.Annual && l.fyToo != 0 {
 		return vs.FinancialYear(l.fyToo), nil
 	}
 	coarse := func(what string) error {
-		return fmt.Errorf("%s is %s, but the indicator is reported %s: give %s", vs.Quote(text), what, f, wantFor(f))
+		return fmt.Errorf("%s is %s, but the indicator is reported %s: give %s", vs.Quote(text()), what, f, wantFor(f))
 	}
 	switch f {
 	case vs.Weekly, vs.Biweekly:

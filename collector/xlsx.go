@@ -61,7 +61,7 @@ func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt O
 		return nil
 	}
 	defer f.Close()
-	r.serials = true
+	r.xlsx, r.serials = true, true
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		r.date1904 = *props.Date1904
 	}
@@ -75,15 +75,29 @@ func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt O
 			hidden++
 			continue
 		}
-		t := newTable(sheet, true)
+		t := r.newTable(sheet)
 		tables = append(tables, t)
-		stop, err := r.readSheet(ctx, f, t, &total, opt)
+		part, hasPart := parts[sheet]
+		// Once the header is found, one byte scan of the sheet's part
+		// counts its rows and looks for formulas.
+		formulas := false
+		scan := func() {
+			if !hasPart {
+				return
+			}
+			rows, f, ok := scanPart(ra, size, part)
+			if ok {
+				r.expect(min(rows, opt.MaxRows))
+				formulas = f
+			}
+		}
+		stop, err := r.readSheet(ctx, f, t, &total, opt, scan)
 		if err != nil {
 			return err
 		}
 		if t.found {
 			r.end(t)
-			if part, ok := parts[sheet]; ok {
+			if formulas {
 				r.uncached(ra, size, part, sheet)
 			}
 		}
@@ -105,7 +119,8 @@ func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt O
 
 // readSheet streams one sheet. total counts rows across the workbook; stop
 // says the file's row limit was reached.
-func (r *reader) readSheet(ctx context.Context, f *excelize.File, t *table, total *int, opt Options) (stop bool, err error) {
+// found is called when the header is found.
+func (r *reader) readSheet(ctx context.Context, f *excelize.File, t *table, total *int, opt Options, found func()) (stop bool, err error) {
 	rows, err := f.Rows(t.sheet)
 	if err != nil {
 		r.problem(where{sheet: t.sheet, xlsx: true}, "", "the sheet cannot be read: "+err.Error(), "")
@@ -140,6 +155,9 @@ func (r *reader) readSheet(ctx context.Context, f *excelize.File, t *table, tota
 		if !t.found {
 			if !r.header(t, n, cells, pos) {
 				return false, nil
+			}
+			if t.found {
+				found()
 			}
 			continue
 		}
@@ -210,13 +228,11 @@ func readPart(zr *zip.Reader, name string, v any) error {
 	return fmt.Errorf("no part %s", name)
 }
 
-// uncached reports the formula cells of a sheet that have no cached value:
-// the streaming reader would see them as blank. A sheet with no formula is
-// passed over by a byte scan; only one with formulas is tokenised.
-func (r *reader) uncached(ra io.ReaderAt, size int64, part, sheet string) {
+// openPart finds a part of the package no larger than unzipSizeLimit.
+func openPart(ra io.ReaderAt, size int64, part string) (*zip.File, bool) {
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
-		return
+		return nil, false
 	}
 	var zf *zip.File
 	for _, f := range zr.File {
@@ -225,9 +241,17 @@ func (r *reader) uncached(ra io.ReaderAt, size int64, part, sheet string) {
 		}
 	}
 	if zf == nil || zf.UncompressedSize64 > unzipSizeLimit {
-		return
+		return nil, false
 	}
-	if !hasFormula(zf) {
+	return zf, true
+}
+
+// uncached reports the formula cells of a sheet that have no cached value:
+// the streaming reader would see them as blank. Only a sheet that scanPart
+// found formulas in is tokenised.
+func (r *reader) uncached(ra io.ReaderAt, size int64, part, sheet string) {
+	zf, ok := openPart(ra, size, part)
+	if !ok {
 		return
 	}
 	rc, err := zf.Open()
@@ -293,25 +317,58 @@ func (r *reader) problemCell(sheet, ref, reason, hint string) {
 	r.probs = append(r.probs, vsProblem(r.file, sheet, ref, reason, hint))
 }
 
-// hasFormula scans the part's bytes for a formula element.
-func hasFormula(zf *zip.File) bool {
+// scanPart scans a sheet's part by bytes, as a bound on the observations
+// to come: it counts the rows with at least two cells holding a value (as
+// every observation has), and says whether any cell holds a formula. ok is
+// false when the part cannot be read.
+func scanPart(ra io.ReaderAt, size int64, part string) (rows int, formula, ok bool) {
+	zf, ok := openPart(ra, size, part)
+	if !ok {
+		return 0, false, false
+	}
 	rc, err := zf.Open()
 	if err != nil {
-		return false
+		return 0, false, false
 	}
 	defer rc.Close()
+	const look = 6 // bytes needed after '<' to tell the tags apart
 	buf := make([]byte, 64<<10)
-	keep := 0
+	keep, values := 0, 0
 	for {
 		n, err := rc.Read(buf[keep:])
 		chunk := buf[:keep+n]
-		if bytes.Contains(chunk, []byte("<f>")) || bytes.Contains(chunk, []byte("<f ")) {
-			return true
+		eof := err != nil
+		i := 0
+		for {
+			j := bytes.IndexByte(chunk[i:], '<')
+			if j < 0 {
+				i = len(chunk)
+				break
+			}
+			i += j
+			if len(chunk)-i < look && !eof {
+				break // read more before deciding
+			}
+			tag := chunk[i+1:]
+			switch {
+			case bytes.HasPrefix(tag, []byte("row ")) || bytes.HasPrefix(tag, []byte("row>")):
+				values = 0
+			case bytes.HasPrefix(tag, []byte("/row>")):
+				if values >= 2 {
+					rows++
+				}
+				values = 0
+			case bytes.HasPrefix(tag, []byte("v>")) || bytes.HasPrefix(tag, []byte("v ")) ||
+				bytes.HasPrefix(tag, []byte("is>")) || bytes.HasPrefix(tag, []byte("is ")):
+				values++
+			case bytes.HasPrefix(tag, []byte("f>")) || bytes.HasPrefix(tag, []byte("f ")):
+				formula = true
+			}
+			i++
 		}
-		if err != nil {
-			return false
+		keep = copy(buf, chunk[i:])
+		if eof {
+			return rows, formula, true
 		}
-		keep = min(len(chunk), 2)
-		copy(buf, chunk[len(chunk)-keep:])
 	}
 }
