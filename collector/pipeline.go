@@ -49,6 +49,9 @@ type Report struct {
 	Unchanged   int         `json:"unchanged"`
 	Changes     []Change    `json:"changes,omitempty"`
 	Problems    vs.Problems `json:"problems,omitempty"`
+	// Warnings do not stop a file: e.g. commentary that looks as if it
+	// identifies a child.
+	Warnings vs.Problems `json:"warnings,omitempty"`
 }
 
 // Ingest reads, validates and stores one file: all of it in one transaction,
