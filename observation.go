@@ -75,7 +75,11 @@ type Source struct {
 	ReceivedAt time.Time
 	Rows       int
 	Accepted   bool
-	Withdrawn  bool
+	// Withdrawn sources' revisions no longer count; the previous figures
+	// are in force again.
+	Withdrawn       bool
+	WithdrawnAt     time.Time
+	WithdrawnReason string
 	// Report is the validation report, as JSON.
 	Report string
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -386,7 +387,8 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-const sourceColumns = `id, name, sha256, size, via, submitter, received_at, rows, accepted, withdrawn_at IS NOT NULL, report`
+const sourceColumns = `id, name, sha256, size, via, submitter, received_at, rows, accepted, report,
+	COALESCE(withdrawn_at, ''), withdrawn_reason`
 
 func sourceBySHA(ctx context.Context, q querier, sha string) (vs.Source, bool, error) {
 	srcs, err := scanSources(q.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources
@@ -405,16 +407,22 @@ func scanSources(rows *sql.Rows, err error) ([]vs.Source, error) {
 	var out []vs.Source
 	for rows.Next() {
 		var (
-			s   vs.Source
-			at  string
-			via string
+			s             vs.Source
+			at, via, wdAt string
 		)
-		if err := rows.Scan(&s.ID, &s.Name, &s.SHA256, &s.Size, &via, &s.Submitter, &at, &s.Rows, &s.Accepted, &s.Withdrawn, &s.Report); err != nil {
+		if err := rows.Scan(&s.ID, &s.Name, &s.SHA256, &s.Size, &via, &s.Submitter, &at, &s.Rows, &s.Accepted, &s.Report,
+			&wdAt, &s.WithdrawnReason); err != nil {
 			return nil, fmt.Errorf("read source: %w", err)
 		}
 		s.Via = vs.Via(via)
 		if s.ReceivedAt, err = time.Parse(time.RFC3339Nano, at); err != nil {
 			return nil, fmt.Errorf("read source %d time: %w", s.ID, err)
+		}
+		if wdAt != "" {
+			s.Withdrawn = true
+			if s.WithdrawnAt, err = time.Parse(time.RFC3339Nano, wdAt); err != nil {
+				return nil, fmt.Errorf("read source %d withdrawal time: %w", s.ID, err)
+			}
 		}
 		out = append(out, s)
 	}
@@ -427,6 +435,73 @@ func scanSources(rows *sql.Rows, err error) ([]vs.Source, error) {
 // Sources lists every source, newest first.
 func (s *Store) Sources(ctx context.Context) ([]vs.Source, error) {
 	return scanSources(s.db.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources ORDER BY id DESC`))
+}
+
+// Source returns the source with the given id.
+func (s *Store) Source(ctx context.Context, id int64) (vs.Source, error) {
+	srcs, err := scanSources(s.db.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources WHERE id = ?`, id))
+	if err != nil {
+		return vs.Source{}, err
+	}
+	if len(srcs) == 0 {
+		return vs.Source{}, fmt.Errorf("source %d: %w", id, ErrNotFound)
+	}
+	return srcs[0], nil
+}
+
+// SourceCounts returns how many figures a source stored as new (revision 1)
+// and as revisions of earlier figures.
+func (s *Store) SourceCounts(ctx context.Context, id int64) (newFigures, revised int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(revision = 1), 0), COALESCE(SUM(revision > 1), 0)
+		FROM observations WHERE source_id = ?`, id).Scan(&newFigures, &revised)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count figures of source %d: %w", id, err)
+	}
+	return newFigures, revised, nil
+}
+
+// ErrNotFound is returned for an unknown source.
+var ErrNotFound = errors.New("no such source")
+
+// ErrNotWithdrawable is returned for a source that was rejected or is
+// already withdrawn.
+var ErrNotWithdrawable = errors.New("source cannot be withdrawn")
+
+// Withdraw marks an accepted source as withdrawn, with the reason: its
+// revisions stop counting, so the previous figures are in force again. The
+// revisions themselves stay, for the audit trail.
+func (s *Store) Withdraw(ctx context.Context, id int64, reason string) (src vs.Source, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return src, fmt.Errorf("begin withdrawal: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	srcs, err := scanSources(tx.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources WHERE id = ?`, id))
+	if err != nil {
+		return src, err
+	}
+	switch {
+	case len(srcs) == 0:
+		return src, fmt.Errorf("source %d: %w", id, ErrNotFound)
+	case !srcs[0].Accepted:
+		return srcs[0], fmt.Errorf("source %d (%s) was rejected, so it stored nothing: %w", id, srcs[0].Name, ErrNotWithdrawable)
+	case srcs[0].Withdrawn:
+		return srcs[0], fmt.Errorf("source %d (%s) was already withdrawn: %w", id, srcs[0].Name, ErrNotWithdrawable)
+	}
+	at := s.now().UTC()
+	if _, err := tx.ExecContext(ctx, `UPDATE sources SET withdrawn_at = ?, withdrawn_reason = ? WHERE id = ?`,
+		at.Format(time.RFC3339Nano), reason, id); err != nil {
+		return src, fmt.Errorf("withdraw source %d: %w", id, err)
+	}
+	if err := bump(ctx, tx); err != nil {
+		return src, err
+	}
+	if err := tx.Commit(); err != nil {
+		return src, fmt.Errorf("commit withdrawal: %w", err)
+	}
+	src = srcs[0]
+	src.Withdrawn, src.WithdrawnAt, src.WithdrawnReason = true, at, reason
+	return src, nil
 }
 
 // ChangeSeq returns the change counter: it grows with every committed

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -251,5 +252,66 @@ func TestReopenKeepsData(t *testing.T) {
 	g := got[0]
 	if g.Key != o.Key || g.Value != o.Value || g.Numerator != o.Numerator || g.Denominator != o.Denominator || g.Commentary != o.Commentary || g.Revision != 1 {
 		t.Errorf("read back %+v, want %+v", g, o)
+	}
+}
+
+func TestWithdraw(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	a, err := s.Ingest(ctx, vs.Source{Name: "sept.csv", SHA256: "a"}, []vs.Observation{obs("agency_rate", "authority", 9, 0.25), obs("referrals", "authority", 9, 400)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong, err := s.Ingest(ctx, vs.Source{Name: "sept-wrong.csv", SHA256: "b"}, []vs.Observation{obs("agency_rate", "authority", 9, 0.52), obs("agency_rate", "authority", 10, 0.5)})
+	if err != nil || wrong.Revised != 1 || wrong.New != 1 {
+		t.Fatalf("second file: %+v, %v", wrong, err)
+	}
+	seq0, _ := s.ChangeSeq(ctx)
+
+	src, err := s.Withdraw(ctx, wrong.SourceID, "decimal point in the wrong place")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !src.Withdrawn || src.WithdrawnReason != "decimal point in the wrong place" || src.WithdrawnAt.IsZero() {
+		t.Errorf("withdrawn source: %+v", src)
+	}
+	want := []row{
+		{"agency_rate/authority/2026-09", 0.25, vs.StatusActual, 1, a.SourceID},
+		{"referrals/authority/2026-09", 400, vs.StatusActual, 1, a.SourceID},
+	}
+	if diff := cmp.Diff(want, rows(t, s, true)); diff != "" {
+		t.Errorf("after withdrawal the previous figures must be in force (-want +got):\n%s", diff)
+	}
+	if got := len(rows(t, s, false)); got != 4 {
+		t.Errorf("history holds %d revisions after withdrawal, want all 4 kept for the audit trail", got)
+	}
+	if seq, _ := s.ChangeSeq(ctx); seq != seq0+1 {
+		t.Errorf("change counter %d after a withdrawal, want %d", seq, seq0+1)
+	}
+	got, err := s.Source(ctx, wrong.SourceID)
+	if err != nil || !got.Withdrawn || got.WithdrawnReason == "" {
+		t.Errorf("Source after withdrawal: %+v, %v", got, err)
+	}
+
+	if _, err := s.Withdraw(ctx, wrong.SourceID, "again"); !errors.Is(err, store.ErrNotWithdrawable) {
+		t.Errorf("withdrawing twice: %v, want ErrNotWithdrawable", err)
+	}
+	rej, _ := s.Reject(ctx, vs.Source{Name: "bad.csv", SHA256: "c"})
+	if _, err := s.Withdraw(ctx, rej, "x"); !errors.Is(err, store.ErrNotWithdrawable) {
+		t.Errorf("withdrawing a rejected source: %v, want ErrNotWithdrawable", err)
+	}
+	if _, err := s.Withdraw(ctx, 999, "x"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("withdrawing an unknown source: %v, want ErrNotFound", err)
+	}
+
+	// The withdrawn content sent again is a new source, not a duplicate,
+	// and its figures take new revision numbers (never reused).
+	again, err := s.Ingest(ctx, vs.Source{Name: "sept-wrong.csv", SHA256: "b"}, []vs.Observation{obs("agency_rate", "authority", 9, 0.52)})
+	if err != nil || again.Duplicate || again.Revised != 1 {
+		t.Fatalf("re-ingest of withdrawn content: %+v, %v", again, err)
+	}
+	latest, _ := s.Latest(ctx, vs.Filter{Indicator: "agency_rate"})
+	if len(latest) != 1 || latest[0].Revision != 3 || latest[0].Value.Float64 != 0.52 {
+		t.Errorf("after re-ingest: %+v, want revision 3 of 0.52", latest)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -82,9 +84,9 @@ is rejected.`,
 }
 
 func (a *app) sourcesCommand() *cobra.Command {
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "sources",
-		Short: "List the files that arrived, accepted or rejected",
+		Short: "List the files that arrived, accepted, rejected or withdrawn",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := a.openStore(cmd.Context())
@@ -99,16 +101,100 @@ func (a *app) sourcesCommand() *cobra.Command {
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tRECEIVED\tVIA\tRESULT\tROWS\tNAME\tSHA256")
 			for _, s := range srcs {
-				result := "rejected"
-				switch {
-				case s.Withdrawn:
-					result = "withdrawn"
-				case s.Accepted:
-					result = "accepted"
-				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%.12s\n", s.ID, s.ReceivedAt.In(vs.London()).Format("2006-01-02 15:04"), s.Via, result, s.Rows, s.Name, s.SHA256)
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%.12s\n", s.ID, s.ReceivedAt.In(vs.London()).Format("2006-01-02 15:04"), s.Via, result(s), s.Rows, s.Name, s.SHA256)
 			}
 			return tw.Flush()
 		},
 	}
+	var reason string
+	withdraw := &cobra.Command{
+		Use:   "withdraw ID",
+		Short: "Withdraw a wrong file: its revisions stop counting and the previous figures are in force again",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil {
+				return usageError{fmt.Errorf("source ID: want a number, got %q", args[0])}
+			}
+			if strings.TrimSpace(reason) == "" {
+				return usageError{errors.New("withdraw needs --reason: it is kept in the audit trail")}
+			}
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			src, err := st.Withdraw(cmd.Context(), id, reason)
+			if err != nil {
+				return err
+			}
+			a.log.Info("source withdrawn", "source", id, "file", src.Name, "reason", reason)
+			fmt.Fprintf(a.stdout, "source %d (%s) withdrawn: its revisions no longer count\n", id, src.Name)
+			return nil
+		},
+	}
+	withdraw.Flags().StringVar(&reason, "reason", "", "why the file is withdrawn (kept in the audit trail)")
+	show := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show a source and its validation report",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil {
+				return usageError{fmt.Errorf("source ID: want a number, got %q", args[0])}
+			}
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			src, err := st.Source(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "source %d: %s\nreceived %s via %s%s\nsha256 %s, %d bytes, %d rows\nresult: %s\n",
+				src.ID, src.Name, src.ReceivedAt.In(vs.London()).Format("2 January 2006 15:04"), src.Via, submitter(src),
+				src.SHA256, src.Size, src.Rows, result(src))
+			if src.Withdrawn {
+				fmt.Fprintf(a.stdout, "withdrawn %s: %s\n", src.WithdrawnAt.In(vs.London()).Format("2 January 2006 15:04"), src.WithdrawnReason)
+			}
+			if src.Accepted {
+				n, r, err := st.SourceCounts(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "figures stored: %d new, %d revisions\n", n, r)
+			}
+			var rep collector.Report
+			if err := json.Unmarshal([]byte(src.Report), &rep); err == nil && rep.File != "" {
+				fmt.Fprintf(a.stdout, "\nvalidation report: %s, %s layout, %d problem(s), %d warning(s)\n", rep.Format, rep.Layout, len(rep.Problems), len(rep.Warnings))
+				for _, p := range rep.Problems {
+					fmt.Fprintln(a.stdout, "  "+p.String())
+				}
+				for _, p := range rep.Warnings {
+					fmt.Fprintln(a.stdout, "  warning: "+p.String())
+				}
+			}
+			return nil
+		},
+	}
+	c.AddCommand(withdraw, show)
+	return c
+}
+
+func result(s vs.Source) string {
+	switch {
+	case s.Withdrawn:
+		return "withdrawn"
+	case s.Accepted:
+		return "accepted"
+	}
+	return "rejected"
+}
+
+func submitter(s vs.Source) string {
+	if s.Submitter == "" {
+		return ""
+	}
+	return " by " + s.Submitter
 }

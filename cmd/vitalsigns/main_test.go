@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -347,6 +348,13 @@ func TestServePicksUpCLIIngest(t *testing.T) {
 	if out, _, code = vitalsigns(t, "ingest", "--data-dir", data, "--format", "json", fixed); code != 0 || !strings.Contains(out, `"revised": 1`) {
 		t.Errorf("correction: exit %d:\n%s", code, out)
 	}
+	var reps []struct {
+		SourceID int64 `json:"source_id"`
+	}
+	if err := json.Unmarshal([]byte(out), &reps); err != nil || len(reps) != 1 || reps[0].SourceID == 0 {
+		t.Fatalf("ingest --format json: %v\n%s", err, out)
+	}
+	corrected := fmt.Sprint(reps[0].SourceID)
 	hist, _, _ := vitalsigns(t, "history", "--data-dir", data, "--indicator", "agency_rate")
 	if !regexp.MustCompile(`2026-10\s+authority\s+1\s+0\.245\s+actual.*october\.csv`).MatchString(hist) ||
 		!regexp.MustCompile(`2026-10\s+authority\s+2\s+0\.25\s+actual.*october-corrected\.csv\s+cli`).MatchString(hist) {
@@ -357,6 +365,36 @@ func TestServePicksUpCLIIngest(t *testing.T) {
 		v, _ := sample(fams, "vitalsigns_indicator_value", map[string]string{"indicator": "agency_rate", "team": "authority"})
 		return v == 0.25
 	})
+
+	// Withdrawing the correction puts the previous figure back in force,
+	// keeps both revisions in history, and says why.
+	if _, stderr, code := vitalsigns(t, "sources", "withdraw", "--data-dir", data, corrected); code != exitUsage {
+		t.Errorf("withdraw without --reason: exit %d, want %d\n%s", code, exitUsage, stderr)
+	}
+	out, stderr, code = vitalsigns(t, "sources", "withdraw", "--data-dir", data, "--reason", "sent to the wrong council", corrected)
+	if code != 0 || !strings.Contains(out, "withdrawn") {
+		t.Fatalf("withdraw: exit %d\n%s%s", code, out, stderr)
+	}
+	waitFor(t, "serve to put the withdrawn figure's predecessor back", 15*time.Second, func() bool {
+		_, fams := scrape(t, s.url)
+		v, _ := sample(fams, "vitalsigns_indicator_value", map[string]string{"indicator": "agency_rate", "team": "authority"})
+		return v == 0.245
+	})
+	hist, _, _ = vitalsigns(t, "history", "--data-dir", data, "--indicator", "agency_rate")
+	if !strings.Contains(hist, "october-corrected.csv (withdrawn)") {
+		t.Errorf("history does not mark the withdrawn revision:\n%s", hist)
+	}
+	show, _, code := vitalsigns(t, "sources", "show", "--data-dir", data, corrected)
+	if code != 0 || !strings.Contains(show, "sent to the wrong council") || !strings.Contains(show, "validation report:") {
+		t.Errorf("sources show: exit %d\n%s", code, show)
+	}
+	if !strings.Contains(show, "figures stored: 0 new, 1 revisions") {
+		t.Errorf("sources show does not count the source's figures:\n%s", show)
+	}
+	rejectedShow, _, _ := vitalsigns(t, "sources", "show", "--data-dir", data, "2")
+	if !strings.Contains(rejectedShow, "result: rejected") || !strings.Contains(rejectedShow, "november.csv:3:") {
+		t.Errorf("sources show of the rejected file does not give its report:\n%s", rejectedShow)
+	}
 }
 
 // TestServeDemo is the integration test of the walking skeleton: serve
