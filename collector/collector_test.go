@@ -146,7 +146,7 @@ func TestReadBad(t *testing.T) {
 		want []string
 	}{
 		{"problems.bad.csv", []string{
-			"problems.bad.csv:2:9: unknown indicator \"referals\" (known indicators: referrals, agency_rate, cla_visits_in_timescale, cla_awaiting_health_assessment, care_leavers_eet, cla_rate_per_10k)",
+			"problems.bad.csv:2:9: unknown indicator \"referals\" (did you mean \"referrals\"?)",
 			"problems.bad.csv:3:19: unknown team \"East\" (known teams: authority, north, south)",
 			"problems.bad.csv:4:1: \"13/13/2025\" is not a period: write a month such as 2025-09 or Sep-25, a date such as 30/09/2025, or a quarter such as 2025-26 Q1",
 			"problems.bad.csv:5:25: \"ten\" is not a number",

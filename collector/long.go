@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/agnivade/levenshtein"
+
 	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/config"
 )
@@ -220,7 +222,42 @@ func listHint(what string, ids []string, more string) string {
 	return "known " + what + ": " + strings.Join(ids, ", ")
 }
 
-func (m *matcher) indicatorHint() string {
+// nearest returns the known name closest to text by edit distance over the
+// normalised forms, if it is close enough to be a likely typo or variant:
+// within a quarter of the longer name's length (at least 2 edits), so
+// "Referals" finds "Referrals" but "Dental" finds nothing. The distance is
+// github.com/agnivade/levenshtein's, over runes.
+func nearest(text string, names []string) (string, bool) {
+	k := config.NormaliseName(text)
+	if k == "" {
+		return "", false
+	}
+	best, bestD := "", -1
+	for _, n := range names {
+		d := levenshtein.ComputeDistance(k, config.NormaliseName(n))
+		if bestD < 0 || d < bestD {
+			best, bestD = n, d
+		}
+	}
+	limit := max(2, max(len([]rune(k)), len([]rune(config.NormaliseName(best))))/4)
+	return best, bestD >= 0 && bestD <= limit
+}
+
+func (m *matcher) indicatorHint(text string) string {
+	var names []string
+	byName := map[string]string{}
+	for _, ind := range m.cat.Indicators {
+		for _, n := range append([]string{ind.ID, ind.Name}, ind.Aliases...) {
+			names = append(names, n)
+			byName[n] = ind.ID
+		}
+	}
+	if n, ok := nearest(text, names); ok {
+		if byName[n] == n {
+			return fmt.Sprintf("did you mean %s?", vs.Quote(n))
+		}
+		return fmt.Sprintf("did you mean %s (%s)?", vs.Quote(n), byName[n])
+	}
 	ids := make([]string, len(m.cat.Indicators))
 	for i, ind := range m.cat.Indicators {
 		ids[i] = ind.ID
@@ -228,7 +265,20 @@ func (m *matcher) indicatorHint() string {
 	return listHint("indicators", ids, "vitalsigns indicators lists them")
 }
 
-func (m *matcher) teamHint() string {
+func (m *matcher) teamHint(text string) string {
+	var names []string
+	byName := map[string]string{}
+	auth, _ := m.cat.Team(vs.AuthorityTeam)
+	for _, t := range append([]vs.Team{auth}, m.cat.Teams...) {
+		names = append(names, t.ID, t.Name)
+		byName[t.ID], byName[t.Name] = t.ID, t.ID
+	}
+	if n, ok := nearest(text, names); ok {
+		if byName[n] == n {
+			return fmt.Sprintf("did you mean %s?", vs.Quote(n))
+		}
+		return fmt.Sprintf("did you mean %s (%s)?", vs.Quote(n), byName[n])
+	}
 	return listHint("teams", m.cat.TeamIDs(), "vitalsigns config show lists them")
 }
 
@@ -493,7 +543,7 @@ func (r *reader) data(t *table, cells []string, pos func(int) where) {
 	} else if im, ok := r.m.indicator(indText); ok {
 		ind, indIdx = im.ind, im.idx
 	} else {
-		bad(fIndicator, indAt, "unknown indicator "+vs.Quote(indText), r.m.indicatorHint())
+		bad(fIndicator, indAt, "unknown indicator "+vs.Quote(indText), r.m.indicatorHint(indText))
 	}
 
 	// Team: an absent column or a blank cell is the whole authority.
@@ -503,7 +553,7 @@ func (r *reader) data(t *table, cells []string, pos func(int) where) {
 			team, teamIdx = tm.id, tm.idx
 		} else {
 			team = ""
-			bad(fTeam, teamAt, "unknown team "+vs.Quote(teamText), r.m.teamHint())
+			bad(fTeam, teamAt, "unknown team "+vs.Quote(teamText), r.m.teamHint(teamText))
 		}
 	}
 

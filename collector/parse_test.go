@@ -274,7 +274,7 @@ func TestHostile(t *testing.T) {
 		got := readString(t, "latin1.csv", "Period,Indicator,Team,Value\n2025-09,referrals,\xa3north,1\n", Options{})
 		want := []string{
 			`latin1.csv:2:19: the text is not UTF-8 (save the file as "CSV UTF-8 (Comma delimited)")`,
-			`latin1.csv:2:19: unknown team "\xa3north" (known teams: authority, north, south)`,
+			`latin1.csv:2:19: unknown team "\xa3north" (did you mean "north"?)`,
 		}
 		var lines []string
 		for _, p := range got.Problems {
