@@ -215,14 +215,31 @@ type Committee struct {
 	Dates []Date
 }
 
+// PrivacyPattern describes text that looks as if it identifies a child, to
+// be flagged in Commentary and Outcome, which go into public committee
+// papers.
+type PrivacyPattern struct {
+	Name        string // snake_case, e.g. nhs_number
+	Description string // what it finds, for the warning: "an NHS number"
+	Pattern     string // an RE2 regular expression
+	// Check names an extra test a match must pass to count, from
+	// PrivacyChecks: "nhs_mod11" keeps only numbers with a valid NHS check
+	// digit. Empty for none.
+	Check string
+}
+
+// PrivacyChecks lists the checks a PrivacyPattern may name.
+func PrivacyChecks() []string { return []string{"nhs_mod11"} }
+
 // Catalogue is the configuration in force: the authority, its teams, its
-// indicators and its committees. It is immutable once built; a reload
-// builds a new one.
+// indicators, its committees and the privacy patterns. It is immutable once
+// built; a reload builds a new one.
 type Catalogue struct {
 	Authority  Authority
 	Teams      []Team
 	Indicators []Indicator
 	Committees []Committee
+	Privacy    []PrivacyPattern
 }
 
 // Indicator returns the indicator with the given id.

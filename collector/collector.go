@@ -57,6 +57,9 @@ type Result struct {
 	// Observations are in file order; empty when Problems is not.
 	Observations []vs.Observation
 	Problems     vs.Problems
+	// Warnings do not stop the file: text that looks as if it identifies a
+	// child, for one.
+	Warnings vs.Problems
 }
 
 // The formats Read detects.
@@ -113,6 +116,7 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, cat *vs.C
 	rd.finish()
 	res.Rows = rd.rows
 	res.Problems = rd.probs
+	res.Warnings = rd.warns
 	if len(res.Problems) == 0 {
 		res.Observations = rd.obs
 	}

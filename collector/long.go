@@ -350,7 +350,11 @@ type reader struct {
 	sheets  []string // the sheet of each table, by table.idx
 	labels  map[string]label
 	texts   map[string]string // interned Commentary and Outcome text
-	rows    int               // data rows read
+	// Warnings, and the privacy patterns with the texts already checked.
+	warns   vs.Problems
+	privacy []privacyCheck
+	private map[string]struct{}
+	rows    int // data rows read
 	// stopped is set when a limit ended reading early, so that the absence
 	// of a table is not reported as well.
 	stopped bool
@@ -358,7 +362,8 @@ type reader struct {
 
 func newReader(file string, cat *vs.Catalogue) *reader {
 	return &reader{file: file, m: newMatcher(cat), seen: map[seenKey]loc{},
-		labels: map[string]label{}, texts: map[string]string{}}
+		labels: map[string]label{}, texts: map[string]string{},
+		privacy: compilePrivacy(cat.Privacy), private: map[string]struct{}{}}
 }
 
 // newTable starts a table of the file and records its sheet.
@@ -826,5 +831,6 @@ func (rc *rowCtx) text(f field) string {
 		rc.bad(f, at, fmt.Sprintf("the %s is %d characters long; at most %d are kept", strings.ToLower(f.String()), n, maxText),
 			"shorten it, or link to a longer document")
 	}
+	rc.r.checkPrivacy(f, at, s)
 	return rc.r.intern(s)
 }

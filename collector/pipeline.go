@@ -81,7 +81,7 @@ func Ingest(ctx context.Context, ledger vs.Ledger, path string, cat *vs.Catalogu
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	rep.Format, rep.Layout, rep.Rows, rep.Problems = res.Format, res.Layout, res.Rows, res.Problems
+	rep.Format, rep.Layout, rep.Rows, rep.Problems, rep.Warnings = res.Format, res.Layout, res.Rows, res.Problems, res.Warnings
 	src := vs.Source{Name: name, SHA256: rep.SHA256, Size: rep.Size, Via: opt.Via, Submitter: opt.Submitter, Rows: res.Rows}
 
 	if len(res.Problems) > 0 {
@@ -168,6 +168,9 @@ func (r *Report) Text() string {
 		for _, c := range r.Changes {
 			s += fmt.Sprintf("  revised %s / %s / %s: %s → %s\n", c.Indicator, c.Team, c.Period, c.Old, c.New)
 		}
+	}
+	for _, w := range r.Warnings {
+		s += "  warning: " + w.String() + "\n"
 	}
 	return s
 }

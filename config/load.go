@@ -366,7 +366,67 @@ func build(docs []*doc) (*vs.Catalogue, vs.Problems) {
 			}
 		}
 	}
+	probs = append(probs, privacy(docs, cat)...)
 	return cat, probs
+}
+
+// privacy merges the privacy patterns by name and checks that each
+// compiles.
+func privacy(docs []*doc, cat *vs.Catalogue) vs.Problems {
+	var probs vs.Problems
+	for _, d := range docs {
+		if d.file.Privacy == nil {
+			continue
+		}
+		seen := map[string]bool{}
+		for i, fp := range d.file.Privacy.Patterns {
+			path := fmt.Sprintf("privacy.patterns[%d]", i)
+			k := slices.IndexFunc(cat.Privacy, func(p vs.PrivacyPattern) bool { return p.Name == fp.Name })
+			switch {
+			case !idPattern.MatchString(fp.Name):
+				probs = append(probs, d.problem(path+".name", fmt.Sprintf("pattern name %s must be snake_case (a-z, 0-9, _)", vs.Quote(fp.Name))))
+				continue
+			case seen[fp.Name]:
+				probs = append(probs, d.problem(path+".name", fmt.Sprintf("pattern %s defined twice in this file", vs.Quote(fp.Name))))
+				continue
+			}
+			seen[fp.Name] = true
+			if fp.Disabled {
+				if k < 0 {
+					probs = append(probs, d.problem(path+".name", fmt.Sprintf("no pattern %s to disable", vs.Quote(fp.Name))))
+				} else {
+					cat.Privacy = slices.Delete(cat.Privacy, k, k+1)
+				}
+				continue
+			}
+			if fp.Pattern == "" {
+				probs = append(probs, d.problem(path+".pattern", "pattern is required (or disabled: true)"))
+				continue
+			}
+			if _, err := regexp.Compile(fp.Pattern); err != nil {
+				probs = append(probs, d.problem(path+".pattern", fmt.Sprintf("not a regular expression: %v", err)))
+				continue
+			}
+			if fp.Check != "" && !slices.Contains(vs.PrivacyChecks(), fp.Check) {
+				probs = append(probs, d.problem(path+".check", fmt.Sprintf("check %s is not one of %s", vs.Quote(fp.Check), strings.Join(vs.PrivacyChecks(), ", "))))
+				continue
+			}
+			desc := fp.Description
+			if desc == "" {
+				desc = strings.ReplaceAll(fp.Name, "_", " ")
+			}
+			p := vs.PrivacyPattern{Name: fp.Name, Description: desc, Pattern: fp.Pattern, Check: fp.Check}
+			if k >= 0 {
+				cat.Privacy[k] = p
+			} else {
+				cat.Privacy = append(cat.Privacy, p)
+			}
+		}
+	}
+	if len(cat.Privacy) == 0 {
+		cat.Privacy = nil
+	}
+	return probs
 }
 
 // overlay copies onto dst every field that src sets.

@@ -43,7 +43,14 @@ func TestLoadBad(t *testing.T) {
 			`unknown_key.bad.yaml:5:3: unknown key "region" (known keys here: name, la_code, statistical_neighbours)`,
 			`unknown_key.bad.yaml:8:5: unknown key "colour" (known keys here: ` + indicatorKey + `)`,
 			`unknown_key.bad.yaml:11:9: unknown key "green" (known keys here: from, target, amber, red, tolerance)`,
-			`unknown_key.bad.yaml:12:1: unknown key "alerts_typo" (known keys here: authority, teams, indicators, committees)`,
+			`unknown_key.bad.yaml:12:1: unknown key "alerts_typo" (known keys here: authority, teams, indicators, committees, privacy)`,
+		},
+		"privacy.bad.yaml": {
+			`privacy.bad.yaml:3:13: privacy.patterns[0].name: pattern name "Mosaic-ID" must be snake_case (a-z, 0-9, _)`,
+			"privacy.bad.yaml:6:16: privacy.patterns[1].pattern: not a regular expression: error parsing regexp: missing closing ): `MOS(\\d+`",
+			`privacy.bad.yaml:9:14: privacy.patterns[2].check: check "luhn" is not one of nhs_mod11`,
+			`privacy.bad.yaml:10:13: privacy.patterns[3].name: no pattern "not_built_in" to disable`,
+			`privacy.bad.yaml:12:7: privacy.patterns[4].pattern: pattern is required (or disabled: true)`,
 		},
 		"bad_enum.bad.yaml": {
 			`bad_enum.bad.yaml:5:11: indicators[0].unit: unit "percentage" is not one of ` + units,
@@ -225,6 +232,12 @@ func TestLoadGood(t *testing.T) {
 			c.Committees = append(c.Committees, vs.Committee{ID: "corporate_parenting", Name: "Corporate Parenting Panel",
 				Dates: []vs.Date{{Year: 2026, Month: time.June, Day: 4}, {Year: 2026, Month: time.October, Day: 8}}})
 		}},
+		{"privacy.good.yaml", func(c *vs.Catalogue) {
+			i := slices.IndexFunc(c.Privacy, func(p vs.PrivacyPattern) bool { return p.Name == "case_number" })
+			c.Privacy[i] = vs.PrivacyPattern{Name: "case_number", Description: "a case number", Pattern: `(?i)\bcase\s*\d{5,}\b`}
+			c.Privacy = slices.DeleteFunc(c.Privacy, func(p vs.PrivacyPattern) bool { return p.Name == "unique_pupil_number" })
+			c.Privacy = append(c.Privacy, vs.PrivacyPattern{Name: "mosaic_id", Description: "a Mosaic person ID", Pattern: `\bMOS\d{6}\b`})
+		}},
 		{"thresholds_from.good.yaml", func(c *vs.Catalogue) {
 			ind, _ := c.Indicator("caseload_avg")
 			ind.Thresholds = []vs.Threshold{
@@ -271,6 +284,7 @@ func clone(c *vs.Catalogue) *vs.Catalogue {
 	out := *c
 	out.Teams = slices.Clone(c.Teams)
 	out.Committees = slices.Clone(c.Committees)
+	out.Privacy = slices.Clone(c.Privacy)
 	out.Indicators = slices.Clone(c.Indicators)
 	for i := range out.Indicators {
 		out.Indicators[i].Thresholds = slices.Clone(out.Indicators[i].Thresholds)

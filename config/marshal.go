@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
 	"go.yaml.in/yaml/v3"
 
@@ -28,6 +29,26 @@ func Marshal(cat *vs.Catalogue) ([]byte, error) {
 			fc.Dates = append(fc.Dates, d.String())
 		}
 		f.Committees = append(f.Committees, fc)
+	}
+	// A built-in privacy pattern the catalogue lacks was turned off: say so,
+	// or reading the file back would bring it back.
+	base, probs := parseDoc(BuiltinName, builtin)
+	if len(probs) > 0 {
+		return nil, fmt.Errorf("built-in catalogue: %w", probs)
+	}
+	pf := &filePrivacy{}
+	if base.file.Privacy != nil {
+		for _, bp := range base.file.Privacy.Patterns {
+			if !slices.ContainsFunc(cat.Privacy, func(p vs.PrivacyPattern) bool { return p.Name == bp.Name }) {
+				pf.Patterns = append(pf.Patterns, filePrivacyPattern{Name: bp.Name, Disabled: true})
+			}
+		}
+	}
+	for _, p := range cat.Privacy {
+		pf.Patterns = append(pf.Patterns, filePrivacyPattern{Name: p.Name, Description: p.Description, Pattern: p.Pattern, Check: p.Check})
+	}
+	if len(pf.Patterns) > 0 {
+		f.Privacy = pf
 	}
 	var root yaml.Node
 	if err := root.Encode(f); err != nil {

@@ -16,6 +16,22 @@ type File struct {
 	Teams      []fileTeam      `yaml:"teams,omitempty"`
 	Indicators []fileIndicator `yaml:"indicators,omitempty"`
 	Committees []fileCommittee `yaml:"committees,omitempty"`
+	Privacy    *filePrivacy    `yaml:"privacy,omitempty"`
+}
+
+// filePrivacy lists the patterns of text that looks as if it identifies a
+// child. A later file's pattern with the same name replaces an earlier one;
+// `disabled: true` turns it off.
+type filePrivacy struct {
+	Patterns []filePrivacyPattern `yaml:"patterns,omitempty"`
+}
+
+type filePrivacyPattern struct {
+	Name        string `yaml:"name"`
+	Description string `yaml:"description,omitempty"`
+	Pattern     string `yaml:"pattern,omitempty"`
+	Check       string `yaml:"check,omitempty"`
+	Disabled    bool   `yaml:"disabled,omitempty"`
 }
 
 type fileAuthority struct {
