@@ -23,6 +23,11 @@ type Options struct {
 	// Now is the clock; unused by the long layout, kept for callers that
 	// inject one.
 	Now func() time.Time
+	// Lenient keeps the valid rows of a file whose problems are each
+	// confined to one row, and lists the rows left out (Result.Skipped). A
+	// problem with the file as a whole (no table, a limit, a column mixing
+	// fractions and percentages) still rejects it.
+	Lenient bool
 }
 
 // The defaults of Options.
@@ -60,6 +65,10 @@ type Result struct {
 	// Warnings do not stop the file: text that looks as if it identifies a
 	// child, for one.
 	Warnings vs.Problems
+	// Skipped lists, in lenient mode, the problems of the rows left out, and
+	// SkippedRows counts those rows.
+	Skipped     vs.Problems
+	SkippedRows int
 }
 
 // The formats Read detects.
@@ -117,8 +126,12 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, cat *vs.C
 	res.Rows = rd.rows
 	res.Problems = rd.probs
 	res.Warnings = rd.warns
-	if len(res.Problems) == 0 {
+	switch {
+	case len(res.Problems) == 0:
 		res.Observations = rd.obs
+	case opt.Lenient && rd.total == rd.rowLevel:
+		// Every problem is confined to its row: keep the good rows.
+		res.Observations, res.Skipped, res.SkippedRows, res.Problems = rd.obs, res.Problems, rd.skipped, nil
 	}
 	return res, nil
 }

@@ -350,6 +350,9 @@ type reader struct {
 	sheets  []string // the sheet of each table, by table.idx
 	labels  map[string]label
 	texts   map[string]string // interned Commentary and Outcome text
+	// total counts every problem, rowLevel those confined to one row (which
+	// lenient mode skips), skipped the rows they were in.
+	total, rowLevel, skipped int
 	// Warnings, and the privacy patterns with the texts already checked.
 	warns   vs.Problems
 	privacy []privacyCheck
@@ -426,6 +429,7 @@ func (r *reader) intern(s string) string {
 
 // problem records a problem at w; with w zero, for the whole file.
 func (r *reader) problem(w where, f string, reason, hint string) {
+	r.total++
 	if len(r.probs) >= maxProblems {
 		r.dropped++
 		return
@@ -609,7 +613,11 @@ func (r *reader) data(t *table, cells []string, pos func(int) where) {
 			r.seen[key] = t.compact(indAt)
 		}
 	}
-	if len(r.probs)+r.dropped > before || ind == nil {
+	if len(r.probs)+r.dropped > before {
+		r.skipped++
+		return
+	}
+	if ind == nil {
 		return
 	}
 
@@ -800,6 +808,7 @@ func (rc *rowCtx) get(f field) (string, where) {
 }
 
 func (rc *rowCtx) bad(f field, at where, reason, hint string) {
+	rc.r.rowLevel++
 	rc.r.problem(at, fieldNames[f], reason, hint)
 }
 

@@ -52,6 +52,9 @@ type Report struct {
 	// Warnings do not stop a file: e.g. commentary that looks as if it
 	// identifies a child.
 	Warnings vs.Problems `json:"warnings,omitempty"`
+	// Skipped lists the problems of the rows a lenient ingest left out.
+	Skipped     vs.Problems `json:"skipped,omitempty"`
+	SkippedRows int         `json:"skipped_rows,omitempty"`
 }
 
 // Ingest reads, validates and stores one file: all of it in one transaction,
@@ -82,6 +85,7 @@ func Ingest(ctx context.Context, ledger vs.Ledger, path string, cat *vs.Catalogu
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	rep.Format, rep.Layout, rep.Rows, rep.Problems, rep.Warnings = res.Format, res.Layout, res.Rows, res.Problems, res.Warnings
+	rep.Skipped, rep.SkippedRows = res.Skipped, res.SkippedRows
 	src := vs.Source{Name: name, SHA256: rep.SHA256, Size: rep.Size, Via: opt.Via, Submitter: opt.Submitter, Rows: res.Rows}
 
 	if len(res.Problems) > 0 {
@@ -167,6 +171,12 @@ func (r *Report) Text() string {
 		s += "\n"
 		for _, c := range r.Changes {
 			s += fmt.Sprintf("  revised %s / %s / %s: %s → %s\n", c.Indicator, c.Team, c.Period, c.Old, c.New)
+		}
+		if r.SkippedRows > 0 {
+			s += fmt.Sprintf("  %d row(s) skipped (lenient):\n", r.SkippedRows)
+			for _, p := range r.Skipped {
+				s += "    " + p.String() + "\n"
+			}
 		}
 	}
 	for _, w := range r.Warnings {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -157,5 +158,56 @@ func TestIngestBadCellChangesNothing(t *testing.T) {
 	want := sql.NullFloat64{Float64: 18, Valid: true}
 	if len(got) != 2 || got[0].Value != want || got[0].Revision != 2 || got[0].Commentary != "corrected" {
 		t.Errorf("north caseloads: %+v", got)
+	}
+}
+
+// Lenient mode stores the valid rows and lists exactly which rows were
+// skipped and why; a problem with the file as a whole still rejects it.
+func TestIngestLenient(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := store.Open(ctx, filepath.Join(dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cat := pipelineCatalogue()
+	path := filepath.Join(dir, "october.xlsx")
+	workbook(t, path, [][]any{
+		{"2026-10", "% agency SWs", "", 0.24, ""},
+		{"2026-10", "Average caseload per social worker", "North", "seventeen", ""},
+		{"2026-10", "Average caseload per social worker", "Westt", 19, ""},
+		{"2026-10", "Average caseload per social worker", "South", 20, ""},
+	})
+	rep, err := collector.Ingest(ctx, s, path, cat, collector.IngestOptions{Via: vs.ViaCLI, Options: collector.Options{Lenient: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Accepted || rep.New != 2 || rep.SkippedRows != 2 || len(rep.Problems) != 0 {
+		t.Fatalf("lenient ingest: accepted=%v new=%d skipped=%d problems=%v", rep.Accepted, rep.New, rep.SkippedRows, rep.Problems)
+	}
+	var skipped []string
+	for _, p := range rep.Skipped {
+		skipped = append(skipped, p.Where())
+	}
+	if diff := cmp.Diff([]string{"october.xlsx: 'Vital Signs'!D5", "october.xlsx: 'Vital Signs'!C6"}, skipped); diff != "" {
+		t.Errorf("skipped rows (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(rep.Text(), "2 row(s) skipped (lenient)") {
+		t.Errorf("report text does not list the skipped rows:\n%s", rep.Text())
+	}
+	got, _ := s.Latest(ctx, vs.Filter{})
+	if len(got) != 2 || got[0].Indicator != "agency_rate" || got[1].Team != "south" {
+		t.Errorf("stored: %+v, want agency_rate/authority and caseload_avg/south", got)
+	}
+
+	// No table at all is not a row's problem: rejected even when lenient.
+	empty := filepath.Join(dir, "notes.csv")
+	if err := os.WriteFile(empty, []byte("Some notes\nwith no table\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = collector.Ingest(ctx, s, empty, cat, collector.IngestOptions{Via: vs.ViaCLI, Options: collector.Options{Lenient: true}})
+	if err != nil || rep.Accepted || len(rep.Problems) == 0 {
+		t.Errorf("a file with no table, lenient: accepted=%v problems=%v err=%v; want rejected", rep.Accepted, rep.Problems, err)
 	}
 }

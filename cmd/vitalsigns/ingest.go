@@ -80,7 +80,16 @@ is rejected.`,
 	}
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "validate and list what would be stored or revised; store nothing")
 	c.Flags().StringVar(&format, "format", "text", "report format: text or json")
+	c.Flags().BoolVar(&opt.Lenient, "lenient", false, "store the valid rows of a file whose problems are confined to single rows, and list the rows skipped")
+	limitFlags(c, &opt.Options)
 	return c
+}
+
+// limitFlags registers the ingest limits, shared by ingest and serve.
+func limitFlags(c *cobra.Command, o *collector.Options) {
+	c.Flags().Int64Var(&o.MaxBytes, "ingest.max-bytes", collector.DefaultMaxBytes, "refuse files larger than this many bytes")
+	c.Flags().IntVar(&o.MaxRows, "ingest.max-rows", collector.DefaultMaxRows, "refuse files with more rows than this")
+	c.Flags().IntVar(&o.MaxCols, "ingest.max-columns", collector.DefaultMaxCols, "refuse rows with more columns than this")
 }
 
 func (a *app) sourcesCommand() *cobra.Command {
