@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -26,6 +27,11 @@ import (
 
 //go:embed default.yaml
 var builtin []byte
+
+// builtinDoc parses the embedded catalogue once. The result is never
+// changed afterwards (merging copies what it takes), so sharing it is safe;
+// re-parsing it made every Parse, and so the fuzzer, many times slower.
+var builtinDoc = sync.OnceValues(func() (*doc, vs.Problems) { return parseDoc(BuiltinName, builtin) })
 
 // BuiltinName is the name the built-in catalogue's problems are reported
 // under.
@@ -53,7 +59,7 @@ func Load(path string) (*vs.Catalogue, error) {
 // empty, the file data named name. Every problem found is returned at once,
 // as vitalsigns.Problems.
 func Parse(name string, data []byte) (*vs.Catalogue, error) {
-	base, probs := parseDoc(BuiltinName, builtin)
+	base, probs := builtinDoc()
 	if len(probs) > 0 {
 		return nil, fmt.Errorf("built-in catalogue: %w", probs)
 	}

@@ -32,7 +32,7 @@ func Marshal(cat *vs.Catalogue) ([]byte, error) {
 	}
 	// A built-in privacy pattern the catalogue lacks was turned off: say so,
 	// or reading the file back would bring it back.
-	base, probs := parseDoc(BuiltinName, builtin)
+	base, probs := builtinDoc()
 	if len(probs) > 0 {
 		return nil, fmt.Errorf("built-in catalogue: %w", probs)
 	}
@@ -112,7 +112,7 @@ func fileIndicatorOf(ind vs.Indicator) fileIndicator {
 // list keeps the built-in one and only an empty list removes it; the encoder
 // omits empty lists, so without this a removed list would come back.
 func keepEmptyLists(root *yaml.Node, cat *vs.Catalogue) error {
-	base, probs := parseDoc(BuiltinName, builtin)
+	base, probs := builtinDoc()
 	if len(probs) > 0 {
 		return fmt.Errorf("built-in catalogue: %w", probs)
 	}
