@@ -1,7 +1,7 @@
 // Package web serves vitalsigns over HTTP: the landing page, indicator
-// pages, health endpoints and the /metrics handler it is given. Pages are
-// server-rendered with html/template (so spreadsheet text is escaped) and use
-// no external assets.
+// pages, health endpoints, the /metrics handler it is given and, when
+// enabled, web upload (upload.go). Pages are server-rendered with
+// html/template (so spreadsheet text is escaped) and use no external assets.
 //
 // It may import metrics, reports, collector, assess, config and the domain;
 // only cmd imports it.
@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	vs "github.com/vitalsigns/vitalsigns"
@@ -34,8 +35,12 @@ type Server struct {
 	Logger   *slog.Logger
 	// Base is the path prefix of --web.external-url ("" for none).
 	Base string
+	// Upload enables web upload (GET and POST /upload); nil disables it:
+	// the routes answer 404 and no page links to them.
+	Upload *Upload
 
-	pages map[string]*template.Template
+	pages    map[string]*template.Template
+	uploadMu sync.Mutex // one upload ingests at a time
 }
 
 // Handler returns the HTTP handler of every route.
@@ -74,6 +79,11 @@ func (s *Server) Handler() (http.Handler, error) {
 	if s.Metrics != nil {
 		mux.Handle("GET /metrics", s.Metrics)
 	}
+	if s.Upload != nil {
+		if err := s.routeUpload(mux, funcs); err != nil {
+			return nil, err
+		}
+	}
 	return mux, nil
 }
 
@@ -91,6 +101,7 @@ type page struct {
 	Title, Base, Authority, Built string
 	Team, TeamName                string
 	Teams                         []vs.Team
+	Upload                        bool // link to the upload form
 }
 
 func (s *Server) newPage(snap *assess.Snapshot, title, team string) (page, bool) {
@@ -100,6 +111,7 @@ func (s *Server) newPage(snap *assess.Snapshot, title, team string) (page, bool)
 		Title: title, Base: s.Base, Authority: snap.Catalogue.Authority.Name,
 		Built: snap.Built.In(vs.London()).Format("2 January 2006 15:04 MST"),
 		Team:  t.ID, TeamName: t.Name, Teams: append([]vs.Team{auth}, snap.Catalogue.Teams...),
+		Upload: s.Upload != nil,
 	}, ok
 }
 
