@@ -1,0 +1,484 @@
+package collector
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	vs "github.com/vitalsigns/vitalsigns"
+)
+
+// The defaults of Inbox.
+const (
+	DefaultSettle = 2 * time.Second
+	DefaultRescan = time.Minute
+)
+
+// The subfolders of an inbox that finished files are moved to.
+const (
+	ProcessedDir = "processed"
+	RejectedDir  = "rejected"
+)
+
+// Inbox ingests the files dropped in a folder (serve --inbox DIR).
+//
+// Which files: regular files directly in Dir whose name ends in .xlsx or
+// .csv (any case). Dotfiles (including LibreOffice's .~lock files), Excel's
+// "~$" owner files, names ending in .tmp or .part, symbolic links,
+// directories and anything in subfolders (processed/ and rejected/ among
+// them) are ignored. Only base names inside Dir are ever opened or moved,
+// so a name cannot reach outside it.
+//
+// When a file is taken: once it is complete. A file that arrived by rename
+// (a CREATE event followed by no WRITE, as when a program writes a
+// temporary file and renames it into place) is complete once it is not
+// empty and has had no WRITE for a short quiet window (Settle/10, at least
+// 50ms and at most Settle), which lets a WRITE that follows the CREATE
+// arrive. Any other file is complete when its size and modification time
+// have stayed unchanged for Settle: a writer that pauses longer than Settle
+// in the middle of a file must write it elsewhere and rename it in. Files
+// found by a scan (at start, and every Rescan, because events can be lost)
+// are treated as written, so files that arrived while the service was
+// stopped are taken Settle after Run starts.
+//
+// Processing is sequential, one file at a time; when several are complete
+// at once the one modified earliest goes first (then by name). Each is
+// ingested with collector.Ingest (Via inbox, with Options), then its
+// report is written beside where the file goes, as <name>.report.txt
+// (Report.Text) and <name>.report.json (Report.JSON, indented), and the
+// file is moved into processed/ (accepted, including content already
+// ingested) or rejected/ (any problem). A destination name never
+// overwrites an existing file or report: on a clash the UTC time is put
+// before the extension (returns.20261123T141500Z.xlsx), then a counter
+// (returns.20261123T141500Z-2.xlsx).
+//
+// Crash safety: the file is moved only after the store has committed it
+// (or recorded the rejection). If the process stops in between, the file
+// is still in Dir and is processed again at the next start: ingest is
+// idempotent by sha256, so an accepted file comes back as a duplicate
+// ("already ingested", moved to processed/); a rejected one is recorded as
+// rejected a second time.
+//
+// Errors: a failure of the machinery (unreadable file, database error) is
+// logged and the file is left where it is, to be tried again at the next
+// rescan; it is never moved or lost. A file stored but not moved (say
+// processed/ is not writable) is not ingested again while it is unchanged:
+// only the move is retried. Run itself fails only when it cannot create
+// the folders or start watching.
+type Inbox struct {
+	Dir       string
+	Ledger    vs.Ledger
+	Catalogue func() *vs.Catalogue // the catalogue in force
+	Options   Options              // limits, passed to Ingest
+	// Settle is how long a file's size and modification time must stay
+	// unchanged before it is taken; default (if not positive)
+	// DefaultSettle. Candidates are looked at every Settle/10 (at least
+	// 50ms).
+	Settle time.Duration
+	// Rescan is the interval of full rescans of Dir, since file system
+	// events can be lost; default (if not positive) DefaultRescan.
+	Rescan time.Duration
+	Logger *slog.Logger // default: discard
+	// Now is the clock for the timestamp added to clashing names; default
+	// time.Now. Settling is timed by the monotonic clock.
+	Now func() time.Time
+	// OnIngest, if set, is called with the report of every file the store
+	// recorded, accepted or rejected (e.g. to count it for metrics).
+	OnIngest func(*Report)
+}
+
+// inbox is the state of one Run.
+type inbox struct {
+	*Inbox
+	dir     string
+	log     *slog.Logger
+	quiet   time.Duration // the quiet window of a file that arrived by rename
+	pending map[string]*candidate
+	unmoved map[string]unmoved
+	watcher *fsnotify.Watcher
+}
+
+// candidate is a file waiting to be complete.
+type candidate struct {
+	size    int64
+	mtime   time.Time
+	since   time.Time // when size or mtime were last seen to change
+	renamed bool      // arrived by CREATE with no WRITE since
+}
+
+// unmoved is a file recorded by the store but not yet moved.
+type unmoved struct {
+	size  int64
+	mtime time.Time
+	rep   *Report
+}
+
+// Run creates Dir, processed/ and rejected/ if missing, processes the files
+// already in Dir, then watches it until ctx is done, when it returns nil.
+func (in *Inbox) Run(ctx context.Context) error {
+	if in.Dir == "" || in.Ledger == nil || in.Catalogue == nil {
+		return errors.New("inbox: Dir, Ledger and Catalogue are required")
+	}
+	dir, err := filepath.Abs(in.Dir)
+	if err != nil {
+		return fmt.Errorf("inbox %s: %w", in.Dir, err)
+	}
+	r := &inbox{Inbox: in, dir: dir, pending: map[string]*candidate{}, unmoved: map[string]unmoved{}}
+	settle, rescan := in.Settle, in.Rescan
+	if settle <= 0 {
+		settle = DefaultSettle
+	}
+	if rescan <= 0 {
+		rescan = DefaultRescan
+	}
+	r.quiet = min(max(settle/10, 50*time.Millisecond), settle)
+	r.log = in.Logger
+	if r.log == nil {
+		r.log = slog.New(slog.DiscardHandler)
+	}
+	r.log = r.log.With("component", "inbox")
+	if err := r.mkdirs(); err != nil {
+		return err
+	}
+	if r.watcher, err = fsnotify.NewWatcher(); err != nil {
+		return fmt.Errorf("watch inbox %s: %w", dir, err)
+	}
+	defer r.watcher.Close()
+	// Watch first, then scan: a file arriving in between is seen by both,
+	// which is harmless.
+	if err := r.watcher.Add(dir); err != nil {
+		return fmt.Errorf("watch inbox %s: %w", dir, err)
+	}
+	r.log.Info("watching inbox", "dir", dir, "settle", settle, "rescan", rescan)
+	r.scan()
+
+	rescanTick := time.NewTicker(rescan)
+	defer rescanTick.Stop()
+	var check <-chan time.Time
+	for {
+		if check == nil && len(r.pending) > 0 {
+			check = time.After(r.quiet) // at most Settle
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-r.watcher.Events:
+			if !ok {
+				return errors.New("inbox watcher closed")
+			}
+			r.event(ev)
+		case err, ok := <-r.watcher.Errors:
+			if !ok {
+				return errors.New("inbox watcher closed")
+			}
+			// Typically an overflow: events were lost, so look at
+			// everything again.
+			r.log.Warn("watch inbox", "err", err)
+			r.scan()
+		case <-check:
+			check = nil
+			r.drain()
+			for _, name := range r.ready(settle) {
+				if ctx.Err() != nil {
+					return nil
+				}
+				r.process(ctx, name)
+			}
+		case <-rescanTick.C:
+			if err := r.mkdirs(); err != nil {
+				r.log.Error("rescan inbox", "err", err)
+			} else if err := r.watcher.Add(dir); err != nil {
+				r.log.Error("rescan inbox", "err", err)
+			}
+			r.scan()
+		}
+	}
+}
+
+// mkdirs creates Dir and its subfolders if missing.
+func (r *inbox) mkdirs() error {
+	for _, d := range []string{r.dir, filepath.Join(r.dir, ProcessedDir), filepath.Join(r.dir, RejectedDir)} {
+		if err := os.MkdirAll(d, 0o750); err != nil {
+			return fmt.Errorf("create inbox folder: %w", err)
+		}
+	}
+	return nil
+}
+
+// inboxFile reports whether a base name is one the inbox takes.
+func inboxFile(name string) bool {
+	if name == "" || name != filepath.Base(name) || strings.ContainsAny(name, `/\`) ||
+		strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") {
+		return false
+	}
+	lower := strings.ToLower(name)
+	if strings.HasSuffix(lower, ".tmp") || strings.HasSuffix(lower, ".part") {
+		return false
+	}
+	return strings.HasSuffix(lower, ".xlsx") || strings.HasSuffix(lower, ".csv")
+}
+
+// event notes what a file system event says about a file in Dir.
+func (r *inbox) event(ev fsnotify.Event) {
+	if filepath.Clean(ev.Name) == r.dir && ev.Has(fsnotify.Remove|fsnotify.Rename) {
+		r.log.Error("inbox folder removed; it is created again at the next rescan", "dir", r.dir)
+		return
+	}
+	name := filepath.Base(ev.Name)
+	if filepath.Dir(ev.Name) != r.dir || !inboxFile(name) {
+		return
+	}
+	r.log.Debug("inbox event", "file", name, "op", ev.Op.String())
+	switch {
+	case ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename):
+		// Gone (Rename is the old name of a file renamed away).
+		delete(r.pending, name)
+		delete(r.unmoved, name)
+	case ev.Has(fsnotify.Create):
+		r.add(name, true)
+	case ev.Has(fsnotify.Write):
+		if c, ok := r.pending[name]; ok {
+			c.renamed, c.since = false, time.Now()
+			return
+		}
+		r.add(name, false)
+	default: // Chmod: a change of size or mtime is seen by the next check
+		if _, ok := r.pending[name]; !ok {
+			r.add(name, false)
+		}
+	}
+}
+
+// drain handles the events already delivered, so that a WRITE that
+// follows a CREATE is seen before the file is judged.
+func (r *inbox) drain() {
+	for {
+		select {
+		case ev, ok := <-r.watcher.Events:
+			if !ok {
+				return
+			}
+			r.event(ev)
+		default:
+			return
+		}
+	}
+}
+
+// add makes a file a candidate, noting whether it arrived by rename.
+func (r *inbox) add(name string, renamed bool) {
+	c := &candidate{since: time.Now(), renamed: renamed}
+	if fi, err := os.Lstat(filepath.Join(r.dir, name)); err == nil {
+		c.size, c.mtime = fi.Size(), fi.ModTime()
+	}
+	r.pending[name] = c
+}
+
+// scan makes every file in Dir a candidate.
+func (r *inbox) scan() {
+	entries, err := os.ReadDir(r.dir)
+	if err != nil {
+		r.log.Error("scan inbox", "dir", r.dir, "err", err)
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !inboxFile(e.Name()) {
+			continue
+		}
+		if _, ok := r.pending[e.Name()]; !ok {
+			r.add(e.Name(), false)
+		}
+	}
+}
+
+// ready returns the candidates that are complete, oldest first, and drops
+// those that are gone or not regular files.
+func (r *inbox) ready(settle time.Duration) []string {
+	type file struct {
+		name  string
+		mtime time.Time
+	}
+	var out []file
+	now := time.Now()
+	for name, c := range r.pending {
+		fi, err := os.Lstat(filepath.Join(r.dir, name))
+		if err != nil || !fi.Mode().IsRegular() {
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				r.log.Error("stat inbox file", "file", name, "err", err)
+			}
+			delete(r.pending, name)
+			continue
+		}
+		if fi.Size() != c.size || !fi.ModTime().Equal(c.mtime) {
+			c.size, c.mtime, c.since, c.renamed = fi.Size(), fi.ModTime(), now, false
+			continue
+		}
+		quiet := now.Sub(c.since)
+		if quiet >= settle || c.renamed && c.size > 0 && quiet >= r.quiet {
+			out = append(out, file{name, c.mtime})
+		}
+	}
+	slices.SortFunc(out, func(a, b file) int {
+		return cmp.Or(a.mtime.Compare(b.mtime), strings.Compare(a.name, b.name))
+	})
+	names := make([]string, len(out))
+	for i, f := range out {
+		names[i] = f.name
+	}
+	return names
+}
+
+// process ingests one complete file and moves it with its report. Errors
+// are logged here: the inbox loop is the boundary.
+func (r *inbox) process(ctx context.Context, name string) {
+	delete(r.pending, name)
+	path := filepath.Join(r.dir, name)
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return
+	}
+	if u, ok := r.unmoved[name]; ok && u.size == fi.Size() && u.mtime.Equal(fi.ModTime()) {
+		r.move(name, u.rep, fi)
+		return
+	}
+	delete(r.unmoved, name)
+
+	cat := r.Catalogue()
+	if cat == nil {
+		r.log.Error("ingest inbox file: no catalogue in force; retrying at the next rescan", "file", name)
+		return
+	}
+	start := time.Now()
+	rep, err := Ingest(ctx, r.Ledger, path, cat, IngestOptions{Options: r.Options, Via: vs.ViaInbox})
+	switch {
+	case ctx.Err() != nil:
+		return // stopping: the file stays and is taken at the next start
+	case errors.Is(err, fs.ErrNotExist):
+		r.log.Info("inbox file gone before it was read", "file", name)
+		return
+	case err != nil:
+		r.log.Error("ingest inbox file; retrying at the next rescan", "file", name, "err", err)
+		return
+	}
+	attrs := []any{"file", name, "sha256", rep.SHA256, "rows", rep.Rows, "duration", time.Since(start)}
+	switch {
+	case !rep.Accepted:
+		r.log.Warn("inbox file rejected", append(attrs, "source", rep.SourceID, "problems", len(rep.Problems))...)
+	case rep.Duplicate:
+		r.log.Info("inbox file already ingested", append(attrs, "duplicate_of", rep.DuplicateOf)...)
+	default:
+		r.log.Info("inbox file ingested", append(attrs, "source", rep.SourceID, "new", rep.New,
+			"revised", rep.Revised, "unchanged", rep.Unchanged, "warnings", len(rep.Warnings))...)
+	}
+	if r.OnIngest != nil {
+		r.OnIngest(rep)
+	}
+	r.move(name, rep, fi)
+}
+
+// move writes the report into processed/ or rejected/ and moves the file
+// beside it, under a name that clashes with nothing there.
+func (r *inbox) move(name string, rep *Report, fi fs.FileInfo) {
+	sub := ProcessedDir
+	if !rep.Accepted {
+		sub = RejectedDir
+	}
+	destDir := filepath.Join(r.dir, sub)
+	err := func() error {
+		dest, err := r.freeName(destDir, name)
+		if err != nil {
+			return err
+		}
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return fmt.Errorf("report %s: %w", name, err)
+		}
+		reports := []string{dest + ".report.txt", dest + ".report.json"}
+		for i, content := range [][]byte{[]byte(rep.Text()), append(b, '\n')} {
+			if err := writeFile(destDir, reports[i], content); err != nil {
+				removeAll(destDir, reports[:i])
+				return err
+			}
+		}
+		if err := os.Rename(filepath.Join(r.dir, name), filepath.Join(destDir, dest)); err != nil {
+			removeAll(destDir, reports)
+			return fmt.Errorf("move %s to %s: %w", name, sub, err)
+		}
+		r.log.Debug("inbox file moved", "file", name, "to", filepath.Join(sub, dest))
+		return nil
+	}()
+	if err != nil {
+		r.log.Error("move inbox file; retrying at the next rescan", "file", name, "err", err)
+		r.unmoved[name] = unmoved{fi.Size(), fi.ModTime(), rep}
+		return
+	}
+	delete(r.unmoved, name)
+}
+
+// freeName returns name, or name with the time (then a counter) before
+// its extension, such that neither it nor its reports exist in dir.
+func (r *inbox) freeName(dir, name string) (string, error) {
+	now := time.Now
+	if r.Now != nil {
+		now = r.Now
+	}
+	ext := filepath.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	stamp := now().UTC().Format("20060102T150405Z")
+	for i := 0; i < 1000; i++ {
+		cand := name
+		switch {
+		case i == 1:
+			cand = stem + "." + stamp + ext
+		case i > 1:
+			cand = fmt.Sprintf("%s.%s-%d%s", stem, stamp, i, ext)
+		}
+		taken := false
+		for _, n := range []string{cand, cand + ".report.txt", cand + ".report.json"} {
+			_, err := os.Lstat(filepath.Join(dir, n))
+			if err == nil {
+				taken = true
+				break
+			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				return "", fmt.Errorf("check %s: %w", n, err)
+			}
+		}
+		if !taken {
+			return cand, nil
+		}
+	}
+	return "", fmt.Errorf("no free name for %s in %s", name, dir)
+}
+
+// writeFile writes dir/name whole or not at all: through a dotfile that is
+// renamed into place.
+func writeFile(dir, name string, content []byte) error {
+	tmp := filepath.Join(dir, "."+name+".tmp")
+	if err := os.WriteFile(tmp, content, 0o640); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+func removeAll(dir string, names []string) {
+	for _, n := range names {
+		os.Remove(filepath.Join(dir, n))
+	}
+}
