@@ -3,11 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/collector"
 	"github.com/vitalsigns/vitalsigns/config"
 )
 
@@ -82,4 +85,46 @@ func (a *app) indicatorsCommand() *cobra.Command {
 			return tw.Flush()
 		},
 	}
+}
+
+func (a *app) templateCommand() *cobra.Command {
+	var out string
+	c := &cobra.Command{
+		Use:   "template [-o FILE]",
+		Short: "Write the blank input workbook, with dropdowns for indicators and teams",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cat, err := a.catalogue()
+			if err != nil {
+				return err
+			}
+			if out == "" || out == "-" {
+				return collector.Template(a.stdout, cat, a.now())
+			}
+			// Write beside the target and rename, so a failed write leaves
+			// no half-written workbook.
+			tmp, err := os.CreateTemp(filepath.Dir(out), ".vitalsigns-template-*.xlsx")
+			if err != nil {
+				return fmt.Errorf("write template: %w", err)
+			}
+			defer os.Remove(tmp.Name())
+			if err := collector.Template(tmp, cat, a.now()); err != nil {
+				tmp.Close()
+				return err
+			}
+			if err := tmp.Close(); err != nil {
+				return fmt.Errorf("write template: %w", err)
+			}
+			if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+				return fmt.Errorf("write template: %w", err)
+			}
+			if err := os.Rename(tmp.Name(), out); err != nil {
+				return fmt.Errorf("write template: %w", err)
+			}
+			fmt.Fprintf(a.stderr, "wrote %s: %d indicators, %d teams\n", out, len(cat.Indicators), len(cat.Teams))
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&out, "output", "o", "", "file to write (default: standard output)")
+	return c
 }

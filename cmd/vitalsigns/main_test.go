@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,6 +22,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/vitalsigns/vitalsigns/config"
 	"github.com/vitalsigns/vitalsigns/demo"
@@ -519,5 +521,105 @@ func TestServeDemo(t *testing.T) {
 	}
 	if len(left) != 0 {
 		t.Errorf("serve --demo left %d entries in TMPDIR, e.g. %s", len(left), left[0].Name())
+	}
+}
+
+// The same bad workbook dropped in the inbox and uploaded through the web
+// gets the same report naming sheet, cell and reason, and nothing is stored.
+func TestInboxAndUploadGiveTheSameReport(t *testing.T) {
+	data, inbox := t.TempDir(), t.TempDir()
+	s := startServe(t, "--data-dir", data, "--inbox", inbox, "--web.enable-upload", "--store.poll-interval", "100ms")
+
+	bad := filepath.Join(t.TempDir(), "october.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "Vital Signs")
+	f.SetSheetRow("Vital Signs", "A1", &[]any{"Period", "Indicator", "Team", "Value"})
+	f.SetSheetRow("Vital Signs", "A2", &[]any{"2026-10", "Agency social worker rate", "", 0.25})
+	f.SetSheetRow("Vital Signs", "A3", &[]any{"2026-10", "Average caseload per social worker", "", "<b>lots</b>"})
+	if err := f.SaveAs(bad); err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Upload, asking for JSON.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	part, _ := mw.CreateFormFile("file", "october.xlsx")
+	part.Write(body)
+	mw.Close()
+	resp, err := http.Post(s.url+"/upload?format=json", mw.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uploaded struct {
+		Problems []struct{ Sheet, Cell, Reason string }
+	}
+	json.NewDecoder(resp.Body).Decode(&uploaded)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity || len(uploaded.Problems) != 1 {
+		t.Fatalf("upload: status %d, problems %+v; want 422 with one problem", resp.StatusCode, uploaded.Problems)
+	}
+
+	// Drop the same file in the inbox (written aside, then renamed in).
+	tmp := filepath.Join(inbox, ".october.xlsx.part")
+	if err := os.WriteFile(tmp, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(inbox, "october.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	reportPath := filepath.Join(inbox, "rejected", "october.xlsx.report.json")
+	waitFor(t, "the inbox to reject the file", 20*time.Second, func() bool {
+		_, err := os.Stat(reportPath)
+		return err == nil
+	})
+	raw, err := os.ReadFile(reportPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dropped struct {
+		Problems []struct{ Sheet, Cell, Reason string }
+	}
+	if err := json.Unmarshal(raw, &dropped); err != nil {
+		t.Fatal(err)
+	}
+	if len(dropped.Problems) != 1 || dropped.Problems[0] != uploaded.Problems[0] {
+		t.Errorf("inbox report %+v differs from upload report %+v", dropped.Problems, uploaded.Problems)
+	}
+	if p := uploaded.Problems[0]; p.Sheet != "Vital Signs" || p.Cell != "D3" || !strings.Contains(p.Reason, `"<b>lots</b>"`) {
+		t.Errorf("problem %+v: want Vital Signs!D3 quoting the cell", p)
+	}
+	txt, _ := os.ReadFile(filepath.Join(inbox, "rejected", "october.xlsx.report.txt"))
+	if !strings.Contains(string(txt), "october.xlsx: 'Vital Signs'!D3: ") {
+		t.Errorf("inbox text report does not name the cell:\n%s", txt)
+	}
+
+	// Nothing stored; both attempts recorded as rejected sources.
+	exp, _, _ := vitalsigns(t, "export", "--data-dir", data, "--format", "json")
+	if strings.TrimSpace(exp) != "[]" {
+		t.Errorf("a rejected file stored figures:\n%s", exp)
+	}
+	srcs, _, _ := vitalsigns(t, "sources", "--data-dir", data)
+	if strings.Count(srcs, "rejected") != 2 || !strings.Contains(srcs, "inbox") || !strings.Contains(srcs, "upload") {
+		t.Errorf("sources should list two rejected attempts, by inbox and upload:\n%s", srcs)
+	}
+}
+
+func TestTemplateCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "vital-signs.xlsx")
+	if _, stderr, code := vitalsigns(t, "template", "-o", out); code != 0 {
+		t.Fatalf("template: exit %d\n%s", code, stderr)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatalf("template is not a workbook: %v", err)
+	}
+	defer f.Close()
+	hdr, err := f.GetRows("Data")
+	if err != nil || len(hdr) == 0 || strings.Join(hdr[0][:4], ",") != "Period,Indicator,Team,Value" {
+		t.Errorf("Data sheet header: %v, %v", hdr, err)
 	}
 }

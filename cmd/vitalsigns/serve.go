@@ -17,6 +17,7 @@ import (
 
 	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/assess"
+	"github.com/vitalsigns/vitalsigns/collector"
 	"github.com/vitalsigns/vitalsigns/demo"
 	"github.com/vitalsigns/vitalsigns/metrics"
 	"github.com/vitalsigns/vitalsigns/store"
@@ -29,6 +30,10 @@ func (a *app) serveCommand() *cobra.Command {
 		withDemo          bool
 		poll              time.Duration
 		seed              uint64
+		inboxDir          string
+		enableUpload      bool
+		uploadMax         int64
+		limits            collector.Options
 	)
 	c := &cobra.Command{
 		Use:   "serve",
@@ -76,6 +81,11 @@ func (a *app) serveCommand() *cobra.Command {
 			watcher.Publish(first)
 			srv := &web.Server{Snapshot: col.Snapshot, Reader: st, Base: base, Logger: a.log.With("component", "web"),
 				Metrics: metrics.Handler(col, slogAdapter{a})}
+			if enableUpload {
+				a.log.Warn("web upload is on and this server has no authentication: anyone who can reach " + addr +
+					" can submit figures. Expose it only on a trusted network until --web.config.file (TLS and basic auth) is supported.")
+				srv.Upload = &web.Upload{Ledger: st, Catalogue: cat, MaxBytes: uploadMax, Options: limits}
+			}
 			h, err := srv.Handler()
 			if err != nil {
 				return err
@@ -92,6 +102,12 @@ func (a *app) serveCommand() *cobra.Command {
 
 			g, gctx := errgroup.WithContext(ctx)
 			g.Go(func() error { return watcher.Run(gctx, first) })
+			if inboxDir != "" {
+				in := &collector.Inbox{Dir: inboxDir, Ledger: st, Catalogue: func() *vs.Catalogue { return cat },
+					Options: limits, Logger: a.log}
+				a.log.Info("watching inbox", "dir", inboxDir)
+				g.Go(func() error { return in.Run(gctx) })
+			}
 			g.Go(func() error {
 				if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 					return fmt.Errorf("serve: %w", err)
@@ -114,6 +130,10 @@ func (a *app) serveCommand() *cobra.Command {
 	f.BoolVar(&withDemo, "demo", false, "load generated demo data into a throw-away store (nothing is left behind)")
 	f.Uint64Var(&seed, "demo.seed", 1, "seed of the demo data generator")
 	f.DurationVar(&poll, "store.poll-interval", 2*time.Second, "how often to look for data committed by other processes")
+	f.StringVar(&inboxDir, "inbox", "", "watch this folder for workbooks to ingest; they move to processed/ or rejected/ with a report beside them")
+	f.BoolVar(&enableUpload, "web.enable-upload", false, "accept workbooks uploaded through /upload (off by default: there is no authentication yet)")
+	f.Int64Var(&uploadMax, "upload.max-bytes", web.DefaultUploadMaxBytes, "refuse uploads larger than this many bytes")
+	limitFlags(c, &limits)
 	return c
 }
 
