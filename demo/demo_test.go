@@ -445,6 +445,8 @@ func TestCatalogue(t *testing.T) {
 		Authority:  vs.Authority{Name: "Somewhere", LACode: "380"},
 		Teams:      []vs.Team{{ID: "mash", Name: "Our MASH"}},
 		Indicators: []vs.Indicator{{ID: "contacts"}},
+		Committees: []vs.Committee{{ID: "scrutiny"}},
+		Privacy:    []vs.PrivacyPattern{{Name: "mosaic_id", Pattern: `MOS\d+`}},
 	}
 	before := *base
 	before.Teams = slices.Clone(base.Teams)
@@ -463,6 +465,14 @@ func TestCatalogue(t *testing.T) {
 	}
 	if len(cat.Indicators) != 1 {
 		t.Errorf("got %d indicators, want base's 1", len(cat.Indicators))
+	}
+	// Everything else in the configuration is kept: committees, privacy
+	// patterns.
+	if diff := cmp.Diff(base.Committees, cat.Committees); diff != "" {
+		t.Errorf("committees not kept (-base +demo):\n%s", diff)
+	}
+	if diff := cmp.Diff(base.Privacy, cat.Privacy); diff != "" {
+		t.Errorf("privacy patterns not kept (-base +demo):\n%s", diff)
 	}
 	if cat := Catalogue(nil); len(cat.Teams) != len(Teams()) {
 		t.Errorf("Catalogue(nil) has %d teams, want %d", len(cat.Teams), len(Teams()))

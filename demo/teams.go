@@ -30,10 +30,13 @@ func Teams() []vs.Team {
 func Catalogue(base *vs.Catalogue) *vs.Catalogue {
 	cat := &vs.Catalogue{}
 	if base != nil {
-		cat.Authority = base.Authority
+		// Copy the whole value, so that any part of the configuration is
+		// kept, then clone the slices this function may grow.
+		*cat = *base
 		cat.Teams = slices.Clone(base.Teams)
 		cat.Indicators = slices.Clone(base.Indicators)
 		cat.Committees = slices.Clone(base.Committees)
+		cat.Privacy = slices.Clone(base.Privacy)
 	}
 	cat.Authority.Name = AuthorityName
 	for _, t := range Teams() {
