@@ -24,9 +24,11 @@ type Options struct {
 	// inject one.
 	Now func() time.Time
 	// Lenient keeps the valid rows of a file whose problems are each
-	// confined to one row, and lists the rows left out (Result.Skipped). A
-	// problem with the file as a whole (no table, a limit, a column mixing
-	// fractions and percentages) still rejects it.
+	// confined to one row, and lists the rows left out (Result.Skipped); in
+	// the wide layout a problem confined to one figure leaves out that
+	// figure only. A problem with the file as a whole (no table, a limit, a
+	// long-layout column mixing fractions and percentages, two scorecard
+	// columns for the same period) still rejects it.
 	Lenient bool
 }
 
@@ -57,8 +59,13 @@ func (o Options) withDefaults() Options {
 type Result struct {
 	Name   string
 	Format string // "csv" or "xlsx"
-	Layout string // "long"
-	Rows   int    // data rows read (blank rows, notes and headers excluded)
+	// Layout is the layout of the tables read: "long", "wide", or "long
+	// and wide" for a workbook with sheets of both; "long" when no table
+	// was found.
+	Layout string
+	// Rows counts the data rows read: blank rows, notes and headers
+	// excluded, and in the wide layout rows with no figure too.
+	Rows int
 	// Observations are in file order; empty when Problems is not.
 	Observations []vs.Observation
 	Problems     vs.Problems
@@ -76,7 +83,27 @@ const (
 	FormatCSV  = "csv"
 	FormatXLSX = "xlsx"
 	LayoutLong = "long"
+	LayoutWide = "wide"
+	// LayoutBoth is a workbook with long sheets and wide ones.
+	LayoutBoth = "long and wide"
 )
+
+// Bits of reader.layouts.
+const (
+	layoutLongBit = iota
+	layoutWideBit
+)
+
+// layoutName names the layouts detected, as Result.Layout does.
+func layoutName(bits uint8) string {
+	switch bits {
+	case 1 << layoutWideBit:
+		return LayoutWide
+	case 1<<layoutLongBit | 1<<layoutWideBit:
+		return LayoutBoth
+	}
+	return LayoutLong
+}
 
 var (
 	zipMagic = []byte("PK\x03\x04")
@@ -124,6 +151,7 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, cat *vs.C
 	}
 	rd.finish()
 	res.Rows = rd.rows
+	res.Layout = layoutName(rd.layouts)
 	res.Problems = rd.probs
 	res.Warnings = rd.warns
 	switch {

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 )
 
-// readCSV reads a long-layout csv file: UTF-8 with or without a byte-order
+// readCSV reads a csv file, long or wide layout: UTF-8 with or without a byte-order
 // mark, comma- or semicolon-delimited (whichever the first lines use more),
 // CRLF or LF, quoted fields spanning lines.
 func (r *reader) readCSV(ctx context.Context, ra io.ReaderAt, size int64, opt Options) error {

@@ -9,7 +9,7 @@
 //
 // # Long layout
 //
-// One row per observation. The header row is the first of the first 20 rows
+// One row per observation (see also the wide layout below). The header row is the first of the first 20 rows
 // of a sheet that names at least the Period, Indicator and Value columns;
 // headers are matched case-, space- and punctuation-insensitively, with the
 // aliases listed in fieldAliases. Rows above it (titles) are ignored, and
@@ -22,9 +22,59 @@
 //   - when two columns name the same field (say "Indicator ID" and
 //     "Indicator name") the leftmost is read and the other ignored.
 //
-// In a workbook every visible sheet with a header is read; hidden sheets
-// are skipped, and sheets without a header are skipped silently when
-// another sheet has one.
+// In a workbook every visible sheet with a header is read, each in its own
+// layout; hidden sheets are skipped, and sheets without a header are
+// skipped silently when another sheet has one.
+//
+// # Wide (scorecard) layout
+//
+// One row per indicator (and team), one column per period. Each sheet, or
+// the csv file, is detected on its own: the header row is the first of the
+// first 20 rows that is a long header (Period, Indicator and Value, which
+// wins) or a wide one: an Indicator column (the same aliases: Indicator,
+// Measure, KPI, Indicator ID, Indicator name) and at least two other cells
+// that read as periods (see Periods: a date cell, a date serial, Apr-24,
+// April 2024, 2024-04, Sept 21, 04/2024, Apr '24, 2024/25 Q1, Q1 24/25,
+// 30/04/2024, w/e 07/04/2024). Result.Layout says "long", "wide", or "long
+// and wide" for a workbook with sheets of both.
+//
+// Of the other columns only Team (absent or blank: the whole authority),
+// Commentary and Outcome are read; every other column — Target, RAG,
+// England, Trend, Frequency, and also Status, Value, Numerator and
+// Denominator, which have no meaning in a scorecard — is ignored, as are
+// blank columns between the periods. Commentary and Outcome are the
+// row's latest word: they go with the observation of the latest period
+// that has a figure in the row, and are dropped if there is none.
+//
+// Each cell under a period heading is one observation. A blank cell is no
+// figure (a month still to come) and gives no observation; "-", "n/a" and
+// the other no-value markers give one with status missing, and the
+// suppression markers one with status suppressed, as in the long layout.
+// A row with no figure at all — a section heading, a note under the table
+// in any column, an indicator not yet reported — is not read, so an
+// unknown indicator there is not reported either.
+//
+// A heading must name a period of the row's indicator's frequency, no
+// coarser and no finer: a date (the period's ending date) for weekly and
+// fortnightly indicators, a month or a date for monthly ones (a date cell
+// formatted as Apr-24 is a date), a quarter for quarterly ones and a
+// financial year for annual ones. A figure under any other heading is a
+// problem naming the cell and its heading: a scorecard mixing frequencies
+// keeps a block of columns for each. Two headings naming the same period
+// (Apr-24 and April 2024) are a problem with the header; the second column
+// is not read. A figure for an indicator, team and period given twice in
+// the file — in two rows, two columns (a date and a month heading in the
+// same month), or two sheets of either layout — is a problem naming both
+// cells.
+//
+// Values are read as in the long layout. The percent rule is decided per
+// row, since a row holds one indicator and team: its plain numbers are
+// fractions when none is above 1, else percentages, and a row holding both
+// is a problem naming a cell of each. In lenient mode a problem confined to
+// one figure leaves out that figure; a problem with the row's indicator,
+// team, commentary or outcome, or a row mixing fractions and percentages,
+// leaves out the row (or its plain numbers); Result.SkippedRows counts the
+// rows with anything left out. A problem with the header rejects the file.
 //
 // # Values
 //
@@ -50,7 +100,9 @@
 //
 // xlsx date serials (1990–2100, honouring the workbook's 1904 date system),
 // 2025-09, 2025-09-30, day-first 30/09/2025 (always day-first: 01/04/2024 is
-// 1 April), Sep-25, Sept 2025, September 2025, 2025-26 Q1 and 2025-26.
+// 1 April), 09/2025, Sep-25, Sept 2025, September 2025, Sep '25,
+// 2025-26 Q1, 2025/26 Q1, Q1 25/26 and 2025-26; a date may follow
+// "w/e", "week ending" or "fortnight ending".
 // A date resolves to the period of the indicator's frequency containing it
 // (for weekly and fortnightly indicators the date is the period's ending
 // date); a month resolves to the quarter or year containing it; a label

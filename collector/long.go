@@ -288,7 +288,12 @@ type table struct {
 	xlsx  bool
 	found bool
 	cols  [numFields]int // -1 when the column is absent
-	idx   uint32         // index of sheet in reader.sheets
+	// wide is set for a scorecard: one column per period, listed in
+	// periods; only the Indicator, Team, Commentary and Outcome columns of
+	// cols are read.
+	wide    bool
+	periods []periodCol
+	idx     uint32 // index of sheet in reader.sheets
 
 	// best is the header-like row with the most fields, for the message
 	// when no row qualifies.
@@ -358,6 +363,8 @@ type reader struct {
 	privacy []privacyCheck
 	private map[string]struct{}
 	rows    int // data rows read
+	// layouts has a bit per layout detected (layoutLongBit, layoutWideBit).
+	layouts uint8
 	// stopped is set when a limit ended reading early, so that the absence
 	// of a table is not reported as well.
 	stopped bool
@@ -471,6 +478,11 @@ func (r *reader) header(t *table, n int, cells []string, pos func(int) where) bo
 	}
 	if cols[fPeriod] >= 0 && cols[fIndicator] >= 0 && cols[fValue] >= 0 {
 		t.found, t.cols = true, cols
+		r.layouts |= 1 << layoutLongBit
+		return true
+	}
+	if r.wideHeader(t, cols, cells, pos) {
+		r.layouts |= 1 << layoutWideBit
 		return true
 	}
 	if len(got) >= 2 && len(got) > len(t.bestFields) {
@@ -486,7 +498,8 @@ func (r *reader) noHeader(tables []*table) {
 		return
 	}
 	want := "a header row within the first 20 rows naming the columns Period, Indicator and Value " +
-		"(and optionally Team, Numerator, Denominator, Status, Commentary, Outcome)"
+		"(and optionally Team, Numerator, Denominator, Status, Commentary, Outcome), " +
+		"or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1"
 	var best *table
 	for _, t := range tables {
 		if len(t.bestFields) > 0 && (best == nil || len(t.bestFields) > len(best.bestFields)) {
@@ -525,6 +538,15 @@ func aliasList(f field) string {
 
 // data reads one row under the header.
 func (r *reader) data(t *table, cells []string, pos func(int) where) {
+	if t.wide {
+		r.wideData(t, cells, pos)
+		return
+	}
+	r.longData(t, cells, pos)
+}
+
+// longData reads one row of a long table.
+func (r *reader) longData(t *table, cells []string, pos func(int) where) {
 	blank, onlyFirst := true, true
 	for i, c := range cells {
 		if trimCell(c) != "" {
@@ -543,28 +565,8 @@ func (r *reader) data(t *table, cells []string, pos func(int) where) {
 	rc := rowCtx{r: r, t: t, cells: cells, pos: pos}
 	get, bad := rc.get, rc.bad
 
-	// Indicator.
-	indText, indAt := get(fIndicator)
-	var ind *vs.Indicator
-	var indIdx uint32
-	if trimCell(indText) == "" {
-		bad(fIndicator, indAt, "the indicator is blank", "")
-	} else if im, ok := r.m.indicator(indText); ok {
-		ind, indIdx = im.ind, im.idx
-	} else {
-		bad(fIndicator, indAt, "unknown indicator "+vs.Quote(indText), r.m.indicatorHint(indText))
-	}
-
-	// Team: an absent column or a blank cell is the whole authority.
-	team, teamIdx := vs.AuthorityTeam, r.m.authority
-	if teamText, teamAt := get(fTeam); trimCell(teamText) != "" {
-		if tm, ok := r.m.team(teamText); ok {
-			team, teamIdx = tm.id, tm.idx
-		} else {
-			team = ""
-			bad(fTeam, teamAt, "unknown team "+vs.Quote(teamText), r.m.teamHint(teamText))
-		}
-	}
+	ind, indIdx, indAt := rc.indicator()
+	team, teamIdx := rc.team()
 
 	// Period.
 	perText, perAt := get(fPeriod)
@@ -805,6 +807,34 @@ func (rc *rowCtx) get(f field) (string, where) {
 		s = rc.cells[i]
 	}
 	return s, rc.pos(i)
+}
+
+// indicator reads the row's Indicator cell; ind is nil when it is blank
+// or unknown, which is reported.
+func (rc *rowCtx) indicator() (ind *vs.Indicator, idx uint32, at where) {
+	text, at := rc.get(fIndicator)
+	if trimCell(text) == "" {
+		rc.bad(fIndicator, at, "the indicator is blank", "")
+	} else if im, ok := rc.r.m.indicator(text); ok {
+		return im.ind, im.idx, at
+	} else {
+		rc.bad(fIndicator, at, "unknown indicator "+vs.Quote(text), rc.r.m.indicatorHint(text))
+	}
+	return nil, 0, at
+}
+
+// team reads the row's Team cell: an absent column or a blank cell is the
+// whole authority. team is "" when the text is unknown, which is reported.
+func (rc *rowCtx) team() (team string, idx uint32) {
+	text, at := rc.get(fTeam)
+	if trimCell(text) == "" {
+		return vs.AuthorityTeam, rc.r.m.authority
+	}
+	if tm, ok := rc.r.m.team(text); ok {
+		return tm.id, tm.idx
+	}
+	rc.bad(fTeam, at, "unknown team "+vs.Quote(text), rc.r.m.teamHint(text))
+	return "", 0
 }
 
 func (rc *rowCtx) bad(f field, at where, reason, hint string) {

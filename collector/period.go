@@ -95,6 +95,13 @@ func parseLabel(s string, serials, date1904 bool) (label, error) {
 		}
 		return label{kind: labelDay, date: serialDate(f, date1904)}, nil
 	}
+	if rest, ok := cutEnding(s); ok {
+		// "w/e 07/04/2024": only a date can follow.
+		if l, err := parseLabel(rest, serials, date1904); err == nil && l.kind == labelDay {
+			return l, nil
+		}
+		return label{}, bad()
+	}
 	if l, ok := parseISO(s); ok {
 		return l, nil
 	}
@@ -107,7 +114,44 @@ func parseLabel(s string, serials, date1904 bool) (label, error) {
 	if l, ok := parseMonthName(s); ok {
 		return l, nil
 	}
+	if l, ok := parseMonthYear(s); ok {
+		return l, nil
+	}
 	return label{}, bad()
+}
+
+// endingPrefixes introduce the date a week or fortnight ends, as in
+// "w/e 07/04/2024" or "Week ending 07/04/2024". Lower case.
+var endingPrefixes = []string{"week ending", "fortnight ending", "period ending", "wk ending", "w/e", "w.e.", "f/e"}
+
+// cutEnding removes a week-ending prefix (and a colon after it) from s.
+func cutEnding(s string) (string, bool) {
+	low := strings.ToLower(s)
+	for _, p := range endingPrefixes {
+		if strings.HasPrefix(low, p) {
+			rest := trimCell(strings.TrimPrefix(trimCell(s[len(p):]), ":"))
+			return rest, rest != ""
+		}
+	}
+	return s, false
+}
+
+// parseMonthYear reads a month number and a four-digit year: 04/2024,
+// 4/2024 and 04-2024. (04.2024 is a number, which in xlsx is a date serial.)
+func parseMonthYear(s string) (label, bool) {
+	for _, sep := range []string{"/", "-"} {
+		mText, yText, ok := strings.Cut(s, sep)
+		if !ok || len(mText) < 1 || len(mText) > 2 || len(yText) != 4 {
+			continue
+		}
+		m, ok1 := atoi(mText)
+		y, ok2 := atoi(yText)
+		if !ok1 || !ok2 || m < 1 || m > 12 {
+			return label{}, false
+		}
+		return monthLabel(y, time.Month(m)), true
+	}
+	return label{}, false
 }
 
 // serial reads a bare number such as 45930 or 45930.5.
@@ -213,7 +257,8 @@ func parseDayFirst(s string) (label, bool) {
 	return label{kind: labelDay, date: date}, ok
 }
 
-// parseFinancial reads 2025-26 Q1, 2025/26 Q1, Q1 2025-26 and 2025-26.
+// parseFinancial reads 2025-26 Q1, 2025/26 Q1, Q1 2025-26 and 2025-26, and
+// with a quarter the short year too: Q1 25/26, 25-26 Q1.
 func parseFinancial(s string) (label, bool) {
 	fields := strings.Fields(s)
 	var yearText, qText string
@@ -227,6 +272,9 @@ func parseFinancial(s string) (label, bool) {
 		}
 	default:
 		return label{}, false
+	}
+	if len(yearText) == 5 && qText != "" && (yearText[2] == '-' || yearText[2] == '/') {
+		yearText = "20" + yearText[:2] + yearText[2:]
 	}
 	if len(yearText) != 7 || (yearText[4] != '-' && yearText[4] != '/') {
 		return label{}, false
@@ -246,22 +294,31 @@ func parseFinancial(s string) (label, bool) {
 	return label{kind: labelQuarter, fy: y, q: q, date: vs.Quarter(y, q).Last}, true
 }
 
-// parseMonthName reads Sep-25, Sep 25, Sept 2025, September 2025 and
-// Sep-2025.
+// parseMonthName reads Sep-25, Sep 25, Sept 2025, September 2025,
+// Sep-2025 and Sep '25 (or Sep'25, with a straight or curly apostrophe).
 func parseMonthName(s string) (label, bool) {
 	name, year, ok := strings.Cut(s, "-")
 	if !ok {
-		f := strings.Fields(s)
-		if len(f) != 2 {
-			return label{}, false
+		if i := strings.IndexAny(s, "'’"); i > 0 {
+			name, year = s[:i], s[i:]
+		} else {
+			f := strings.Fields(s)
+			if len(f) != 2 {
+				return label{}, false
+			}
+			name, year = f[0], f[1]
 		}
-		name, year = f[0], f[1]
 	}
 	m, ok := monthByName(strings.TrimSuffix(trimCell(name), "."))
 	if !ok {
 		return label{}, false
 	}
 	year = trimCell(year)
+	if rest, ok := strings.CutPrefix(year, "'"); ok {
+		year = rest
+	} else if rest, ok := strings.CutPrefix(year, "’"); ok {
+		year = rest
+	}
 	y, ok := atoi(year)
 	if !ok || (len(year) != 2 && len(year) != 4) {
 		return label{}, false
@@ -302,6 +359,38 @@ func (l label) resolveText(f vs.Frequency, text func() string) (vs.Period, error
 		}
 	}
 	return vs.PeriodContaining(f, l.date), nil
+}
+
+// resolveWide turns the label heading a column of a wide table into the
+// period of frequency f. A scorecard column names one period, so the label
+// must be as precise as the indicator's frequency, no more and no less:
+// a date for weekly and fortnightly indicators (the date the period ends),
+// a month or a date for monthly ones (a date cell formatted as a month
+// is a date), a quarter for quarterly ones and a financial year for annual
+// ones. ok is false when the label does not fit.
+func (l label) resolveWide(f vs.Frequency) (vs.Period, bool) {
+	switch f {
+	case vs.Weekly, vs.Biweekly:
+		if l.kind == labelDay {
+			return vs.WeekEnding(f, l.date), true
+		}
+	case vs.Monthly:
+		if l.kind == labelDay || l.kind == labelMonth {
+			return vs.PeriodContaining(f, l.date), true
+		}
+	case vs.Quarterly:
+		if l.kind == labelQuarter {
+			return vs.Quarter(l.fy, l.q), true
+		}
+	case vs.Annual:
+		if l.kind == labelYear {
+			return vs.FinancialYear(l.fy), true
+		}
+		if l.fyToo != 0 {
+			return vs.FinancialYear(l.fyToo), true
+		}
+	}
+	return vs.Period{}, false
 }
 
 func (k labelKind) String() string {

@@ -40,8 +40,8 @@ func (rec *ioRecorder) ReadAt(p []byte, off int64) (int, error) {
 	return n, err
 }
 
-// readXLSX reads every visible sheet of a workbook that has a long-layout
-// header, streaming rows with raw cell values.
+// readXLSX reads every visible sheet of a workbook that has a long- or
+// wide-layout header, streaming rows with raw cell values.
 func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt Options) error {
 	rec := &ioRecorder{r: ra}
 	f, err := excelize.OpenReader(io.NewSectionReader(rec, 0, size), excelize.Options{
