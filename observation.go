@@ -121,9 +121,9 @@ type IngestResult struct {
 type Ledger interface {
 	// Ingest records src as accepted and obs as revisions where they differ
 	// from the figures in force, all in one transaction.
-	Ingest(ctx context.Context, src Source, obs []Observation) (IngestResult, error)
+	Ingest(ctx context.Context, src Source, obs Observations) (IngestResult, error)
 	// Plan reports what Ingest would do, writing nothing.
-	Plan(ctx context.Context, src Source, obs []Observation) (IngestResult, error)
+	Plan(ctx context.Context, src Source, obs Observations) (IngestResult, error)
 	// Reject records a rejected source with its report.
 	Reject(ctx context.Context, src Source) (int64, error)
 }
@@ -154,3 +154,20 @@ type Reader interface {
 	// IngestStats counts sources by result.
 	IngestStats(ctx context.Context) (IngestStats, error)
 }
+
+// Observations is a file's figures read by index, so that a large file's
+// figures can be held compactly and expanded one at a time as they are
+// stored, rather than held as a slice of Observation (about 200 bytes each).
+type Observations interface {
+	Len() int
+	At(i int) Observation
+}
+
+// ObservationSlice is Observations over a slice.
+type ObservationSlice []Observation
+
+// Len returns the number of observations.
+func (s ObservationSlice) Len() int { return len(s) }
+
+// At returns observation i.
+func (s ObservationSlice) At(i int) Observation { return s[i] }

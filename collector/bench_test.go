@@ -192,7 +192,7 @@ func benchIngest(b *testing.B, path string) {
 			b.StopTimer()
 			s := fresh(b)
 			b.StartTimer()
-			if _, err := s.Ingest(ctx, vs.Source{Name: "bench", SHA256: "x"}, obs); err != nil {
+			if _, err := s.Ingest(ctx, vs.Source{Name: "bench", SHA256: "x"}, vs.ObservationSlice(obs)); err != nil {
 				b.Fatal(err)
 			}
 			b.StopTimer()

@@ -515,7 +515,7 @@ type flakyLedger struct {
 	calls atomic.Int32
 }
 
-func (l *flakyLedger) Ingest(ctx context.Context, src vs.Source, obs []vs.Observation) (vs.IngestResult, error) {
+func (l *flakyLedger) Ingest(ctx context.Context, src vs.Source, obs vs.Observations) (vs.IngestResult, error) {
 	l.calls.Add(1)
 	if l.fail.Add(-1) >= 0 {
 		return vs.IngestResult{}, errors.New("database is locked")

@@ -44,7 +44,7 @@ func BenchmarkIngestStore(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		res, err := s.Ingest(ctx, vs.Source{Name: "bench.csv", SHA256: "x"}, obs)
+		res, err := s.Ingest(ctx, vs.Source{Name: "bench.csv", SHA256: "x"}, vs.ObservationSlice(obs))
 		if err != nil || res.New != len(obs) {
 			b.Fatalf("ingest: %+v, %v", res.New, err)
 		}
@@ -67,7 +67,7 @@ func BenchmarkRevise(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.Ingest(ctx, vs.Source{Name: "a", SHA256: "a"}, obs); err != nil {
+	if _, err := s.Ingest(ctx, vs.Source{Name: "a", SHA256: "a"}, vs.ObservationSlice(obs)); err != nil {
 		b.Fatal(err)
 	}
 	i := 0
@@ -79,7 +79,7 @@ func BenchmarkRevise(b *testing.B) {
 				obs[j].Value.Float64 += 0.001
 			}
 		}
-		res, err := s.Ingest(ctx, vs.Source{Name: "b", SHA256: fmt.Sprint("rev", i)}, obs)
+		res, err := s.Ingest(ctx, vs.Source{Name: "b", SHA256: fmt.Sprint("rev", i)}, vs.ObservationSlice(obs))
 		if err != nil || res.Revised != len(obs)/10 {
 			b.Fatalf("revise: %+v, %v", res.Revised, err)
 		}

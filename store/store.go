@@ -98,16 +98,16 @@ func (s *Store) Close() error { return s.db.Close() }
 // they differ from the figure in force, in one transaction. A file whose
 // content (sha256) was already accepted is a no-op reported by
 // Result.Duplicate.
-func (s *Store) Ingest(ctx context.Context, src vs.Source, obs []vs.Observation) (vs.IngestResult, error) {
+func (s *Store) Ingest(ctx context.Context, src vs.Source, obs vs.Observations) (vs.IngestResult, error) {
 	return s.apply(ctx, src, obs, true)
 }
 
 // Plan reports what Ingest would do, writing nothing.
-func (s *Store) Plan(ctx context.Context, src vs.Source, obs []vs.Observation) (vs.IngestResult, error) {
+func (s *Store) Plan(ctx context.Context, src vs.Source, obs vs.Observations) (vs.IngestResult, error) {
 	return s.apply(ctx, src, obs, false)
 }
 
-func (s *Store) apply(ctx context.Context, src vs.Source, obs []vs.Observation, write bool) (res vs.IngestResult, err error) {
+func (s *Store) apply(ctx context.Context, src vs.Source, obs vs.Observations, write bool) (res vs.IngestResult, err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return res, fmt.Errorf("begin ingest: %w", err)
@@ -129,7 +129,7 @@ func (s *Store) apply(ctx context.Context, src vs.Source, obs []vs.Observation, 
 		src.ReceivedAt = now
 	}
 	src.Accepted = true
-	src.Rows = max(src.Rows, len(obs))
+	src.Rows = max(src.Rows, obs.Len())
 	if write {
 		if res.SourceID, err = insertSource(ctx, tx, src); err != nil {
 			return res, err
@@ -153,12 +153,13 @@ func (s *Store) apply(ctx context.Context, src vs.Source, obs []vs.Observation, 
 	// per series rather than one per row.
 	stamp := now.Format(time.RFC3339Nano)
 	for _, group := range bySeries(obs) {
-		inForce, err := figuresInForce(ctx, lookup, obs[group[0]].Indicator, obs[group[0]].Team)
+		first := obs.At(int(group[0]))
+		inForce, err := figuresInForce(ctx, lookup, first.Indicator, first.Team)
 		if err != nil {
 			return res, err
 		}
 		for _, i := range group {
-			o := obs[i]
+			o := obs.At(int(i))
 			f := inForce[periodKey{o.Period.Freq, o.Period.Last}]
 			old := f.obs
 			old.Key = o.Key
@@ -251,10 +252,11 @@ type inForce struct {
 
 // bySeries groups the indexes of obs by indicator and team, in order of
 // first appearance.
-func bySeries(obs []vs.Observation) [][]int32 {
+func bySeries(obs vs.Observations) [][]int32 {
 	idx := map[[2]string]int{}
 	var out [][]int32
-	for n, o := range obs {
+	for n := range obs.Len() {
+		o := obs.At(n)
 		k := [2]string{o.Indicator, o.Team}
 		i, ok := idx[k]
 		if !ok {

@@ -75,7 +75,7 @@ func TestIngestRevisions(t *testing.T) {
 	s := open(t)
 
 	first := []vs.Observation{obs("agency_rate", "authority", 9, 0.25), obs("agency_rate", "north", 9, 0.3), obs("referrals", "authority", 9, 410)}
-	res, err := s.Ingest(ctx, vs.Source{Name: "sept.csv", SHA256: "aaa", Via: vs.ViaCLI}, first)
+	res, err := s.Ingest(ctx, vs.Source{Name: "sept.csv", SHA256: "aaa", Via: vs.ViaCLI}, vs.ObservationSlice(first))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestIngestRevisions(t *testing.T) {
 	}
 
 	// The same content again is a no-op that says so.
-	res, err = s.Ingest(ctx, vs.Source{Name: "sept-copy.csv", SHA256: "aaa", Via: vs.ViaCLI}, first)
+	res, err = s.Ingest(ctx, vs.Source{Name: "sept-copy.csv", SHA256: "aaa", Via: vs.ViaCLI}, vs.ObservationSlice(first))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,11 +96,11 @@ func TestIngestRevisions(t *testing.T) {
 	// a changed status alone is a revision too.
 	second := []vs.Observation{obs("agency_rate", "authority", 9, 0.26), obs("agency_rate", "north", 9, 0.3), obs("referrals", "authority", 9, 410)}
 	second[2].Status = vs.StatusProvisional
-	plan, err := s.Plan(ctx, vs.Source{Name: "sept-v2.csv", SHA256: "bbb"}, second)
+	plan, err := s.Plan(ctx, vs.Source{Name: "sept-v2.csv", SHA256: "bbb"}, vs.ObservationSlice(second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err = s.Ingest(ctx, vs.Source{Name: "sept-v2.csv", SHA256: "bbb", Via: vs.ViaCLI}, second)
+	res, err = s.Ingest(ctx, vs.Source{Name: "sept-v2.csv", SHA256: "bbb", Via: vs.ViaCLI}, vs.ObservationSlice(second))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestIngestRevisions(t *testing.T) {
 func TestRejectChangesNoObservation(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	if _, err := s.Ingest(ctx, vs.Source{Name: "a.csv", SHA256: "a"}, []vs.Observation{obs("referrals", "authority", 8, 400)}); err != nil {
+	if _, err := s.Ingest(ctx, vs.Source{Name: "a.csv", SHA256: "a"}, vs.ObservationSlice{obs("referrals", "authority", 8, 400)}); err != nil {
 		t.Fatal(err)
 	}
 	before, beforeHist := rows(t, s, true), rows(t, s, false)
@@ -170,7 +170,7 @@ func TestRejectChangesNoObservation(t *testing.T) {
 
 	// A once-rejected file is validated again: its sha256 does not make a
 	// later good ingest a duplicate.
-	res, err := s.Ingest(ctx, vs.Source{Name: "bad.xlsx", SHA256: "b"}, []vs.Observation{obs("referrals", "authority", 9, 420)})
+	res, err := s.Ingest(ctx, vs.Source{Name: "bad.xlsx", SHA256: "b"}, vs.ObservationSlice{obs("referrals", "authority", 9, 420)})
 	if err != nil || res.Duplicate || res.New != 1 {
 		t.Errorf("ingest after rejection: got %+v, %v; want 1 new", res, err)
 	}
@@ -183,7 +183,7 @@ func TestIngestIsAtomic(t *testing.T) {
 	good := obs("referrals", "authority", 8, 400)
 	bad := obs("referrals", "authority", 9, 1)
 	bad.Status = "nonsense" // refused by the schema's CHECK constraint
-	if _, err := s.Ingest(ctx, vs.Source{Name: "x.csv", SHA256: "x"}, []vs.Observation{good, bad}); err == nil {
+	if _, err := s.Ingest(ctx, vs.Source{Name: "x.csv", SHA256: "x"}, vs.ObservationSlice{good, bad}); err == nil {
 		t.Fatal("ingest with an invalid status succeeded")
 	}
 	if got := rows(t, s, false); len(got) != 0 {
@@ -213,7 +213,7 @@ func TestChangeSeqAcrossHandles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Ingest(ctx, vs.Source{Name: "a", SHA256: "a"}, []vs.Observation{obs("referrals", "authority", 8, 400)}); err != nil {
+	if _, err := w.Ingest(ctx, vs.Source{Name: "a", SHA256: "a"}, vs.ObservationSlice{obs("referrals", "authority", 8, 400)}); err != nil {
 		t.Fatal(err)
 	}
 	seq1, _ := r.ChangeSeq(ctx)
@@ -236,7 +236,7 @@ func TestReopenKeepsData(t *testing.T) {
 	o := obs("caseload_avg", "south", 7, 17.5)
 	o.Commentary = "Two vacancies filled"
 	o.Numerator, o.Denominator = num(350), num(20)
-	if _, err := s.Ingest(ctx, vs.Source{Name: "a", SHA256: "a"}, []vs.Observation{o}); err != nil {
+	if _, err := s.Ingest(ctx, vs.Source{Name: "a", SHA256: "a"}, vs.ObservationSlice{o}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -258,11 +258,11 @@ func TestReopenKeepsData(t *testing.T) {
 func TestWithdraw(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	a, err := s.Ingest(ctx, vs.Source{Name: "sept.csv", SHA256: "a"}, []vs.Observation{obs("agency_rate", "authority", 9, 0.25), obs("referrals", "authority", 9, 400)})
+	a, err := s.Ingest(ctx, vs.Source{Name: "sept.csv", SHA256: "a"}, vs.ObservationSlice{obs("agency_rate", "authority", 9, 0.25), obs("referrals", "authority", 9, 400)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrong, err := s.Ingest(ctx, vs.Source{Name: "sept-wrong.csv", SHA256: "b"}, []vs.Observation{obs("agency_rate", "authority", 9, 0.52), obs("agency_rate", "authority", 10, 0.5)})
+	wrong, err := s.Ingest(ctx, vs.Source{Name: "sept-wrong.csv", SHA256: "b"}, vs.ObservationSlice{obs("agency_rate", "authority", 9, 0.52), obs("agency_rate", "authority", 10, 0.5)})
 	if err != nil || wrong.Revised != 1 || wrong.New != 1 {
 		t.Fatalf("second file: %+v, %v", wrong, err)
 	}
@@ -306,7 +306,7 @@ func TestWithdraw(t *testing.T) {
 
 	// The withdrawn content sent again is a new source, not a duplicate,
 	// and its figures take new revision numbers (never reused).
-	again, err := s.Ingest(ctx, vs.Source{Name: "sept-wrong.csv", SHA256: "b"}, []vs.Observation{obs("agency_rate", "authority", 9, 0.52)})
+	again, err := s.Ingest(ctx, vs.Source{Name: "sept-wrong.csv", SHA256: "b"}, vs.ObservationSlice{obs("agency_rate", "authority", 9, 0.52)})
 	if err != nil || again.Duplicate || again.Revised != 1 {
 		t.Fatalf("re-ingest of withdrawn content: %+v, %v", again, err)
 	}

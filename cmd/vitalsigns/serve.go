@@ -151,7 +151,7 @@ func (a *app) openDemo(ctx context.Context, cat *vs.Catalogue, seed uint64) (*st
 	}
 	cat = demo.Catalogue(cat)
 	obs := demo.Generate(cat, a.now(), seed)
-	if _, err := st.Ingest(ctx, vs.Source{Name: "demo data", Via: vs.ViaDemo, Rows: len(obs)}, obs); err != nil {
+	if _, err := st.Ingest(ctx, vs.Source{Name: "demo data", Via: vs.ViaDemo, Rows: len(obs)}, vs.ObservationSlice(obs)); err != nil {
 		st.Close()
 		os.RemoveAll(dir)
 		return nil, nil, "", fmt.Errorf("demo store: %w", err)
