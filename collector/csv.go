@@ -2,7 +2,6 @@ package collector
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -11,34 +10,62 @@ import (
 	"unicode/utf8"
 )
 
-// readCSV reads a csv file, long or wide layout: UTF-8 with or without a byte-order
-// mark, comma- or semicolon-delimited (whichever the first lines use more),
-// CRLF or LF, quoted fields spanning lines.
+// readCSV reads a csv file, long or wide layout, as councils produce them:
+// in UTF-8 with or without a byte-order mark, UTF-16 with one (Excel's
+// "Unicode Text") or Windows-1252 (Excel's plain "CSV"), detected from the
+// first 64 KiB by detectEncoding and decoded as a stream; comma-,
+// semicolon- or tab-delimited (whichever the first lines use most, outside
+// quotes; commas on a tie); CRLF or LF; quoted fields spanning lines.
+//
+// Locations are line and column. Lines are the file's. Columns count bytes
+// in a UTF-8 file, as before, and characters in the others, which for
+// Windows-1252 is the byte column in the file; the column of a csv syntax
+// error counts bytes of the text as decoded to UTF-8.
 func (r *reader) readCSV(ctx context.Context, ra io.ReaderAt, size int64, opt Options) error {
-	br := bufio.NewReaderSize(io.NewSectionReader(ra, 0, size), 64<<10)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
-		_, _ = br.Discard(3)
+	head := make([]byte, min(max(size, 0), sniffLen))
+	n, err := ra.ReadAt(head, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read %s: %w", r.file, err)
 	}
+	enc := detectEncoding(head[:n])
+	br := bufio.NewReaderSize(decodedReader(ra, size, enc), 64<<10)
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	if sample, _ := br.Peek(br.Size()); sniffSemicolon(sample) {
-		cr.Comma = ';'
+	if sample, _ := br.Peek(br.Size()); len(sample) > 0 {
+		cr.Comma = sniffDelimiter(sample)
 	}
 	t := r.newTable("")
 	var rec []string
+	// Columns of the current record, in characters when enc is not UTF-8:
+	// worked out for the whole record at its first pos call.
+	var lines, cols []int
+	recNo, colsOf := 0, -1
 	pos := func(i int) where {
-		if i < len(rec) {
+		if i >= len(rec) {
+			line, _ := cr.FieldPos(0)
+			return where{row: line}
+		}
+		if enc == EncodingUTF8 {
 			line, col := cr.FieldPos(i)
 			return where{row: line, col: col}
 		}
-		line, _ := cr.FieldPos(0)
-		return where{row: line}
+		if colsOf != recNo {
+			lines, cols = lines[:0], cols[:0]
+			for j := range rec {
+				line, col := cr.FieldPos(j)
+				lines, cols = append(lines, line), append(cols, col)
+			}
+			charColumns(rec, lines, cols)
+			colsOf = recNo
+		}
+		return where{row: lines[i], col: cols[i]}
 	}
-	warnedUTF8 := false
+	warnedText := false
 	for n := 1; ; n++ {
 		var err error
 		rec, err = cr.Read()
+		recNo++
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				break
@@ -66,11 +93,11 @@ func (r *reader) readCSV(ctx context.Context, ra io.ReaderAt, size int64, opt Op
 			r.stopped = true
 			break
 		}
-		if !warnedUTF8 {
+		if !warnedText && enc != EncodingUTF16LE && enc != EncodingUTF16BE {
 			for i, f := range rec {
-				if !utf8.ValidString(f) {
-					r.problem(pos(i), "", "the text is not UTF-8", `save the file as "CSV UTF-8 (Comma delimited)"`)
-					warnedUTF8 = true
+				if c, bad := checkText(enc, f); bad {
+					r.problem(pos(i), "", c.reason, c.hint)
+					warnedText = true
 					break
 				}
 			}
@@ -80,7 +107,7 @@ func (r *reader) readCSV(ctx context.Context, ra io.ReaderAt, size int64, opt Op
 				break
 			}
 			if t.found {
-				r.expect(min(countCSVRows(io.NewSectionReader(ra, 0, size), cr.Comma), opt.MaxRows))
+				r.expect(min(countCSVRows(decodedReader(ra, size, enc), cr.Comma), opt.MaxRows))
 			}
 			continue
 		}
@@ -149,11 +176,14 @@ func countCSVRows(src io.Reader, comma rune) int {
 	return rows
 }
 
-// sniffSemicolon reports whether the first lines of sample hold more
-// semicolons than commas outside quotes.
-func sniffSemicolon(sample []byte) bool {
-	commas, semis, lines := 0, 0, 0
+// sniffDelimiter returns the delimiter of the first lines of sample: the
+// most frequent outside quotes of comma, semicolon and tab, a comma on a
+// tie. Semicolons come from Excel where the decimal separator is a comma;
+// tabs from Excel's "Unicode Text" and "Text (Tab delimited)" saves.
+func sniffDelimiter(sample []byte) rune {
+	commas, semis, tabs, lines := 0, 0, 0, 0
 	quoted := false
+scan:
 	for _, c := range sample {
 		switch c {
 		case '"':
@@ -166,13 +196,23 @@ func sniffSemicolon(sample []byte) bool {
 			if !quoted {
 				semis++
 			}
+		case '\t':
+			if !quoted {
+				tabs++
+			}
 		case '\n':
 			if !quoted {
 				if lines++; lines >= headerLimit {
-					return semis > commas
+					break scan
 				}
 			}
 		}
 	}
-	return semis > commas
+	switch {
+	case tabs > commas && tabs > semis:
+		return '\t'
+	case semis > commas:
+		return ';'
+	}
+	return ','
 }
