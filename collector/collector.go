@@ -18,8 +18,17 @@ import (
 // default.
 type Options struct {
 	MaxBytes int64 // refuse larger files; default 50 MiB
-	MaxRows  int   // rows per file, counting every row read; default 1,100,000
-	MaxCols  int   // columns per row; default 200
+	// MaxRows bounds the rows per file: csv records, or in a workbook the
+	// last row number of each sheet read, summed; default 1,100,000.
+	MaxRows int
+	// MaxCols bounds the columns per row: in a workbook, the column of any
+	// cell holding a value or a formula; default 200.
+	MaxCols int
+	// MaxCells is the most cells holding a value (or a formula) a sheet
+	// may have; default 12,000,000, enough for a full sheet of the long
+	// layout (1,048,576 rows × 10 columns) and more. Csv files are bound
+	// by MaxRows and MaxCols only.
+	MaxCells int
 	// Now is the clock; unused by the long layout, kept for callers that
 	// inject one.
 	Now func() time.Time
@@ -37,6 +46,7 @@ const (
 	DefaultMaxBytes = 50 << 20
 	DefaultMaxRows  = 1_100_000
 	DefaultMaxCols  = 200
+	DefaultMaxCells = 12_000_000
 )
 
 func (o Options) withDefaults() Options {
@@ -48,6 +58,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxCols <= 0 {
 		o.MaxCols = DefaultMaxCols
+	}
+	if o.MaxCells <= 0 {
+		o.MaxCells = DefaultMaxCells
 	}
 	if o.Now == nil {
 		o.Now = time.Now

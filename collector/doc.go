@@ -67,8 +67,9 @@
 // same month), or two sheets of either layout — is a problem naming both
 // cells.
 //
-// Values are read as in the long layout. The percent rule is decided per
-// row, since a row holds one indicator and team: its plain numbers are
+// Values are read as in the long layout, percent-formatted cells
+// included. The percent rule is decided per row, since a row holds one
+// indicator and team: its plain numbers (not percent-formatted cells) are
 // fractions when none is above 1, else percentages, and a row holding both
 // is a problem naming a cell of each. In lenient mode a problem confined to
 // one figure leaves out that figure; a problem with the row's indicator,
@@ -86,23 +87,43 @@
 // Denominator are given, a percent indicator's value is computed as their
 // ratio and a rate per 10,000 as ratio × 10,000.
 //
-// Percentages are held as fractions. Text with "%" is unambiguous. Plain
-// numbers of percent indicators are decided per column and sheet once the
-// table is read: all within 0–1 are fractions, any above 1 means the column
-// holds percentages (divided by 100). A column holding both values strictly
-// between 0 and 1 and values above 1 is an error naming a cell of each.
-// An xlsx cell formatted as percent stores the fraction, so a column of
-// such cells reads as fractions; the number format itself is not read (the
-// streaming reader returns values only), so a column mixing percent-formatted
-// cells with typed-in percentages is reported as mixed.
+// Percentages are held as fractions. Text with "%" is unambiguous, and so
+// is a number in an xlsx cell with a percent number format (0.875 shown
+// as 87.5%): it is a fraction, whatever the rest of the column holds, and
+// messages show it as the percentage it shows (a count in such a cell is a
+// problem, as "87.5%" written for a count is). Plain numbers of percent
+// indicators — typed numbers in a cell of any other format, and csv
+// numbers — are decided per column and sheet once the table is read, among
+// themselves: all within 0–1 are fractions, any above 1 means the column
+// holds percentages (divided by 100). A column whose plain numbers hold
+// both values strictly between 0 and 1 and values above 1 is an error
+// naming a cell of each; percent-formatted cells never count towards it,
+// so a column mixing 0.875 formatted as a percentage with a typed 87.5
+// reads both as 0.875. The number format is read for Value cells and
+// scorecard figures only; a Numerator or Denominator is a count whatever
+// its format.
+//
+// An xlsx formula is read by its saved result. A formula with none (as
+// written by a program that does not calculate) would read as blank, so
+// it is a problem at its cell, on each sheet with a table: the first 20
+// listed, then how many more.
 //
 // # Periods
 //
-// xlsx date serials (1990–2100, honouring the workbook's 1904 date system),
+// xlsx date serials (1990–2099, honouring the workbook's 1904 date system),
 // 2025-09, 2025-09-30, day-first 30/09/2025 (always day-first: 01/04/2024 is
 // 1 April), 09/2025, Sep-25, Sept 2025, September 2025, Sep '25,
 // 2025-26 Q1, 2025/26 Q1, Q1 25/26 and 2025-26; a date may follow
 // "w/e", "week ending" or "fortnight ending".
+// In xlsx, a number in a Period cell or a scorecard heading is a date
+// serial. In a cell with a date number format (any: 30/09/2025, Sep-25, a
+// date with a time, whose time is dropped) that is certain, and one
+// outside 1990–2099 is a problem naming the date it shows. A bare number
+// in a cell with no date format is read the same way, as it always was,
+// since some programs write dates without a format; outside 1990–2099 it
+// is a problem asking for a date-formatted cell or a month; and in a
+// scorecard's header row such a number (or an implausible date) is simply
+// not a period heading. In csv a bare number is never a period.
 // A date resolves to the period of the indicator's frequency containing it
 // (for weekly and fortnightly indicators the date is the period's ending
 // date); a month resolves to the quarter or year containing it; a label
@@ -110,8 +131,15 @@
 //
 // # Limits
 //
-// Files larger than Options.MaxBytes, sheets with more rows or columns than
-// Options.MaxRows and Options.MaxCols, and workbooks that unpack to more than
-// 200 MiB are refused with a problem. Problems are collected up to 1,000 per
-// file, after which one last problem says how many more there were.
+// Files larger than Options.MaxBytes, files with more rows or columns than
+// Options.MaxRows and Options.MaxCols, sheets with more cells holding a
+// value than Options.MaxCells, and workbooks that unpack to more than
+// 200 MiB are refused with a problem naming the sheet and row where the
+// limit was passed. In a workbook the rows are counted by row number,
+// sheet after sheet, and the columns are those of cells holding a value or
+// a formula (an empty cell further right, formatted or not, is passed
+// over). A worksheet whose XML the reader refuses (see sheetReader) is a
+// problem naming the sheet and row too, never an error.
+// Problems are collected up to 1,000 per file, after which one last
+// problem says how many more there were.
 package collector

@@ -3,6 +3,7 @@ package collector
 import (
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -368,6 +369,10 @@ type reader struct {
 	// stopped is set when a limit ended reading early, so that the absence
 	// of a table is not reported as well.
 	stopped bool
+	// fmts is, for the xlsx row being read, the number format class
+	// (sheetFmtPercent, sheetFmtDate) of each cell holding a number, by
+	// column; nil for csv. See cellFormat.
+	fmts []uint8
 }
 
 func newReader(file string, cat *vs.Catalogue) *reader {
@@ -416,6 +421,52 @@ func (r *reader) label(s string) (label, error) {
 	}
 	return l, err
 }
+
+// cellFormat is the number format class (sheetFmtPercent, sheetFmtDate)
+// of column i of the xlsx row being read when the cell holds a number; 0
+// for text, a blank cell, a number in any other format, and csv.
+func (r *reader) cellFormat(i int) uint8 {
+	if i < 0 || i >= len(r.fmts) {
+		return 0
+	}
+	return r.fmts[i]
+}
+
+// periodLabel reads s, the text of a Period cell or a period heading in
+// column i. A number is a date serial: in a date-formatted cell for
+// certain, and in an unformatted one too (as parseLabel reads xlsx), since
+// some programs write dates without a format; only a date-formatted one
+// is told, when implausible, that it is a date out of range rather than to
+// format the cell as a date.
+func (r *reader) periodLabel(s string, i int) (label, error) {
+	l, err := r.label(s)
+	if err != nil && r.cellFormat(i)&sheetFmtDate != 0 {
+		if f, ok := serial(trimCell(s)); ok {
+			if f >= 1 && f < 2_900_000 { // up to the year 9000
+				return label{}, fmt.Errorf("the date %s is not a plausible period: dates from 1990 to 2099 are read", serialDate(f, r.date1904))
+			}
+			return label{}, fmt.Errorf("the number %s, in a cell formatted as a date, is not a plausible date", vs.Quote(trimCell(s)))
+		}
+	}
+	return l, err
+}
+
+// percentFormatted reads a number in a percent-formatted cell, which is a
+// fraction (0.875 shown as 87.5%) as surely as text written with "%":
+// the value is marked percent, and the text returned is the percentage
+// as shown, for messages.
+func percentFormatted(v value) (value, string) {
+	v.percent = true
+	p := v.num * 100
+	if math.Abs(p) < 1e12 {
+		p = math.Round(p*1e9) / 1e9
+	}
+	return v, strconv.FormatFloat(p, 'f', -1, 64) + "%"
+}
+
+// percentFormatHint is the hint for a percent-formatted number given for
+// an indicator that is not a percentage.
+const percentFormatHint = "the cell is formatted as a percentage: format it as a number"
 
 // intern returns s as a string of its own, never a slice of a larger
 // buffer such as a csv record, shared with earlier cells of the same text
@@ -571,7 +622,7 @@ func (r *reader) longData(t *table, cells []string, pos func(int) where) {
 	// Period.
 	perText, perAt := get(fPeriod)
 	var period vs.Period
-	if l, err := r.label(perText); err != nil {
+	if l, err := r.periodLabel(perText, t.cols[fPeriod]); err != nil {
 		bad(fPeriod, perAt, err.Error(), "")
 	} else if ind != nil {
 		shown := func() string {
@@ -592,6 +643,11 @@ func (r *reader) longData(t *table, cells []string, pos func(int) where) {
 	val, err := parseValue(valText)
 	if err != nil {
 		bad(fValue, valAt, err.Error(), "")
+	}
+	pctHint := ""
+	if val.kind == valueNumber && r.cellFormat(t.cols[fValue])&sheetFmtPercent != 0 {
+		val, valText = percentFormatted(val)
+		pctHint = percentFormatHint
 	}
 	num, hasNum := rc.count(fNumerator)
 	den, hasDen := rc.count(fDenominator)
@@ -666,7 +722,7 @@ func (r *reader) longData(t *table, cells []string, pos func(int) where) {
 		switch {
 		case val.percent && !percent:
 			bad(fValue, valAt, fmt.Sprintf("%s is a percentage, but indicator %s is %s",
-				vs.Quote(trimCell(valText)), ind.ID, unitWords(ind.Unit)), "")
+				vs.Quote(trimCell(valText)), ind.ID, unitWords(ind.Unit)), pctHint)
 			return
 		case percent && v < 0:
 			bad(fValue, valAt, fmt.Sprintf("%s is negative: a percentage is between 0%% and 100%%", vs.Quote(trimCell(valText))), "")

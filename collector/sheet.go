@@ -21,8 +21,12 @@ import (
 // names the row; none is a silent truncation. The zero value of a field
 // means its default (defaultSheetLimits).
 type sheetLimits struct {
-	MaxRow        int   // highest row number; default 1,048,576 (Excel's)
-	MaxCols       int   // highest column number; default 16,384 (Excel's, XFD)
+	MaxRow int // highest row number; default 1,048,576 (Excel's)
+	// MaxCols is the highest column number of a cell with a value or a
+	// formula (an empty cell further right, styled or not, is passed
+	// over, as excelize's Columns passes it over); default 16,384
+	// (Excel's, XFD).
+	MaxCols       int
 	MaxCellChars  int   // characters of one cell's text; default 32,767 (Excel's)
 	MaxRowBytes   int   // bytes of all text of one row; default 16 MiB
 	MaxPartBytes  int64 // decompressed bytes of a part read from the zip; default 200 MiB
@@ -103,6 +107,9 @@ type sheetError struct {
 	Part   string
 	Row    int
 	Reason string
+	// Limit names the sheetLimits field whose limit was reached ("MaxRow",
+	// "MaxCols", …); "" when the content is bad rather than too large.
+	Limit string
 }
 
 func (e *sheetError) Error() string {
@@ -230,16 +237,17 @@ func (b *sheetBook) sheetPaths() (map[string]string, error) {
 
 // openPart opens a part: from excelize's memory when it holds it, else
 // from the zip, refusing a part that unpacks to more than MaxPartBytes.
-func (b *sheetBook) openPart(name string, fold bool) (io.ReadCloser, error) {
+// size is the part's size unpacked (as the zip declares it).
+func (b *sheetBook) openPart(name string, fold bool) (rc io.ReadCloser, size int64, err error) {
 	if p, ok := b.pkgPart(name); ok {
-		return io.NopCloser(bytes.NewReader(p)), nil
+		return io.NopCloser(bytes.NewReader(p)), int64(len(p)), nil
 	}
 	if b.ra == nil {
-		return nil, &sheetError{Part: name, Reason: "the part is missing"}
+		return nil, 0, &sheetError{Part: name, Reason: "the part is missing"}
 	}
 	zr, err := zip.NewReader(b.ra, b.size)
 	if err != nil {
-		return nil, fmt.Errorf("open zip for %s: %w", name, err)
+		return nil, 0, fmt.Errorf("open zip for %s: %w", name, err)
 	}
 	for _, zf := range zr.File {
 		zn := strings.ReplaceAll(zf.Name, "\\", "/")
@@ -247,21 +255,25 @@ func (b *sheetBook) openPart(name string, fold bool) (io.ReadCloser, error) {
 			continue
 		}
 		if zf.UncompressedSize64 > uint64(b.lim.MaxPartBytes) {
-			return nil, &sheetError{Part: name, Reason: fmt.Sprintf("the part unpacks to more than %d bytes", b.lim.MaxPartBytes)}
+			return nil, 0, &sheetError{Part: name, Reason: fmt.Sprintf("the part unpacks to more than %d bytes", b.lim.MaxPartBytes), Limit: "MaxPartBytes"}
 		}
 		rc, err := zf.Open()
 		if err != nil {
-			return nil, fmt.Errorf("open %s: %w", name, err)
+			return nil, 0, fmt.Errorf("open %s: %w", name, err)
 		}
 		// archive/zip fails a part that inflates beyond its declared
 		// size; the limit reader is a second fence.
 		return struct {
 			io.Reader
 			io.Closer
-		}{io.LimitReader(rc, b.lim.MaxPartBytes+1), rc}, nil
+		}{io.LimitReader(rc, b.lim.MaxPartBytes+1), rc}, int64(zf.UncompressedSize64), nil
 	}
-	return nil, &sheetError{Part: name, Reason: "the part is missing"}
+	return nil, 0, &sheetError{Part: name, Reason: "the part is missing"}
 }
+
+// sharedStringsPart is where excelize (and so the sheet reader) looks for
+// the shared strings.
+const sharedStringsPart = "xl/sharedStrings.xml"
 
 // sharedStrings reads xl/sharedStrings.xml once (excelize's fixed path for
 // it), bounded by MaxStrings and MaxStringText. A workbook without the
@@ -271,8 +283,8 @@ func (b *sheetBook) sharedStrings() ([]string, error) {
 		return b.sst, b.sstErr
 	}
 	b.sstDone = true
-	const name = "xl/sharedStrings.xml"
-	rc, err := b.openPart(name, true)
+	const name = sharedStringsPart
+	rc, _, err := b.openPart(name, true)
 	if err != nil {
 		var se *sheetError
 		if errors.As(err, &se) && se.Reason == "the part is missing" {
@@ -343,7 +355,7 @@ func readSharedStrings(r io.Reader, name string, lim sheetLimits) ([]string, err
 				break
 			}
 			if len(ends) >= lim.MaxStrings {
-				return nil, s.fail(fmt.Sprintf("more than %d shared strings", lim.MaxStrings))
+				return nil, s.failLimit("MaxStrings", fmt.Sprintf("more than %d shared strings", lim.MaxStrings))
 			}
 			if k == tagStart {
 				if arena, err = s.richText(arena, "si"); err != nil {
@@ -351,7 +363,7 @@ func readSharedStrings(r io.Reader, name string, lim sheetLimits) ([]string, err
 				}
 			}
 			if len(arena) > lim.MaxStringText {
-				return nil, s.fail(fmt.Sprintf("shared strings hold more than %d bytes of text", lim.MaxStringText))
+				return nil, s.failLimit("MaxStringText", fmt.Sprintf("shared strings hold more than %d bytes of text", lim.MaxStringText))
 			}
 			ends = append(ends, len(arena))
 		}
@@ -480,6 +492,7 @@ func (b *sheetBook) dateStyle(style int) bool {
 type sheetReader struct {
 	s     *xmlScan
 	rc    io.Closer
+	size  int64 // of the part, unpacked
 	sst   []string
 	sstFn func() ([]string, error)
 	lim   sheetLimits
@@ -505,13 +518,14 @@ func (b *sheetBook) openSheetReader(sheet string) (*sheetReader, error) {
 	if !ok {
 		return nil, fmt.Errorf("sheet %q: %w", sheet, excelize.ErrSheetNotExist{SheetName: sheet})
 	}
-	rc, err := b.openPart(name, false)
+	rc, size, err := b.openPart(name, false)
 	if err != nil {
 		return nil, err
 	}
 	return &sheetReader{
 		s:     newXMLScan(rc, name, b.lim),
 		rc:    rc,
+		size:  size,
 		sstFn: b.sharedStrings,
 		lim:   b.lim,
 	}, nil
@@ -602,7 +616,7 @@ func (r *sheetReader) rowNumber() (int, error) {
 		m, ok := atoiBounded(v, r.lim.MaxRow)
 		switch {
 		case !ok && m > r.lim.MaxRow:
-			return 0, r.s.failRow(r.row, fmt.Sprintf("row number %.20q is more than %d", v, r.lim.MaxRow))
+			return 0, r.s.failRowLimit(r.row, "MaxRow", fmt.Sprintf("row number %.20q is more than %d", v, r.lim.MaxRow))
 		case !ok || m == 0:
 			return 0, r.s.failRow(r.row, fmt.Sprintf("invalid row number %.20q", v))
 		}
@@ -611,7 +625,7 @@ func (r *sheetReader) rowNumber() (int, error) {
 	if n == 0 {
 		n = r.row + 1
 		if n > r.lim.MaxRow {
-			return 0, r.s.failRow(r.row, fmt.Sprintf("more than %d rows", r.lim.MaxRow))
+			return 0, r.s.failRowLimit(r.row, "MaxRow", fmt.Sprintf("more than %d rows", r.lim.MaxRow))
 		}
 	}
 	if n <= r.row {
@@ -667,6 +681,7 @@ func (r *sheetReader) readCell(prev int, empty bool) (int, error) {
 		col   = prev + 1
 		style int
 		typ   string
+		ref   string // the r attribute, kept only when beyond MaxCols
 	)
 	for i := range s.attrs {
 		a := &s.attrs[i]
@@ -679,10 +694,10 @@ func (r *sheetReader) readCell(prev int, empty bool) (int, error) {
 			if len(v) == 0 {
 				continue // as excelize: an empty reference is none
 			}
-			c, rw, ok := parseCellRef(v, r.lim.MaxCols)
+			c, rw, ok := parseCellRef(v, excelize.MaxColumns)
 			if !ok {
-				if c > r.lim.MaxCols {
-					return 0, s.fail(fmt.Sprintf("cell %.20q is beyond column %d", v, r.lim.MaxCols))
+				if c > excelize.MaxColumns {
+					return 0, s.failLimit("MaxCols", fmt.Sprintf("cell %.20q is beyond column %d", v, excelize.MaxColumns))
 				}
 				return 0, s.fail(fmt.Sprintf("invalid cell reference %.20q", v))
 			}
@@ -690,6 +705,9 @@ func (r *sheetReader) readCell(prev int, empty bool) (int, error) {
 				return 0, s.fail(fmt.Sprintf("cell %.20q is not in row %d", v, r.row))
 			}
 			col = c
+			if col > r.lim.MaxCols {
+				ref = string(v)
+			}
 		case "s":
 			v, err := s.attrValue(a)
 			if err != nil {
@@ -717,8 +735,8 @@ func (r *sheetReader) readCell(prev int, empty bool) (int, error) {
 			}
 		}
 	}
-	if col > r.lim.MaxCols {
-		return 0, s.fail(fmt.Sprintf("more than %d columns", r.lim.MaxCols))
+	if col > excelize.MaxColumns {
+		return 0, s.failLimit("MaxCols", fmt.Sprintf("more than %d columns", excelize.MaxColumns))
 	}
 	if col <= prev {
 		return 0, s.fail(fmt.Sprintf("column %d comes after column %d", col, prev))
@@ -791,7 +809,7 @@ func (r *sheetReader) readCell(prev int, empty bool) (int, error) {
 			return 0, s.fail(fmt.Sprintf("unexpected element <%s> in <c>", s.local))
 		}
 		if len(r.arena) > r.lim.MaxRowBytes {
-			return 0, s.fail(fmt.Sprintf("the row holds more than %d bytes of text", r.lim.MaxRowBytes))
+			return 0, s.failLimit("MaxRowBytes", fmt.Sprintf("the row holds more than %d bytes of text", r.lim.MaxRowBytes))
 		}
 	}
 	cell := sheetCell{Col: col, Row: r.row, Type: typ, Style: style, Formula: formula, Cached: hasV}
@@ -835,6 +853,13 @@ func (r *sheetReader) readCell(prev int, empty bool) (int, error) {
 		r.arena = r.arena[:start]
 	}
 	if (off >= 0 && len(r.arena) > start) || cell.Raw != "" || formula {
+		// Only a cell with a value or a formula is held to MaxCols.
+		if col > r.lim.MaxCols {
+			if ref != "" {
+				return 0, s.failLimit("MaxCols", fmt.Sprintf("cell %.20q is beyond column %d", ref, r.lim.MaxCols))
+			}
+			return 0, s.failLimit("MaxCols", fmt.Sprintf("more than %d columns", r.lim.MaxCols))
+		}
 		r.cells = append(r.cells, cell)
 		r.offs = append(r.offs, off)
 	} else {
@@ -876,6 +901,12 @@ func (r *sheetReader) Close() error {
 
 // bytesRead is the XML read so far.
 func (r *sheetReader) bytesRead() int64 { return r.s.read }
+
+// progress says how far through its part the reader is: the bytes of XML
+// scanned (read and not merely buffered ahead) and the part's size.
+func (r *sheetReader) progress() (done, size int64) {
+	return r.s.read - int64(r.s.end-r.s.pos), r.size
+}
 
 // sheetColName is the column's letters, for messages.
 func sheetColName(col int) string {
@@ -932,6 +963,15 @@ func (s *xmlScan) failRow(row int, reason string) error {
 	return &sheetError{Part: s.part, Row: row, Reason: reason}
 }
 
+// failLimit is fail for a limit reached, named by its sheetLimits field.
+func (s *xmlScan) failLimit(limit, reason string) error {
+	return &sheetError{Part: s.part, Row: s.row, Reason: reason, Limit: limit}
+}
+
+func (s *xmlScan) failRowLimit(row int, limit, reason string) error {
+	return &sheetError{Part: s.part, Row: row, Reason: reason, Limit: limit}
+}
+
 var errSheetWindow = errors.New("window full")
 
 // more reads more input, keeping buf[pos:end] (moved to the front). It
@@ -961,7 +1001,7 @@ func (s *xmlScan) more() error {
 		s.end += n
 		s.read += int64(n)
 		if s.read > s.lim.MaxPartBytes {
-			s.eof, s.rerr = true, s.fail(fmt.Sprintf("the part unpacks to more than %d bytes", s.lim.MaxPartBytes))
+			s.eof, s.rerr = true, s.failLimit("MaxPartBytes", fmt.Sprintf("the part unpacks to more than %d bytes", s.lim.MaxPartBytes))
 			return s.rerr
 		}
 		if err != nil {
@@ -988,7 +1028,7 @@ func (s *xmlScan) more() error {
 func (s *xmlScan) windowErr(err error, what string) error {
 	switch err {
 	case errSheetWindow:
-		return s.fail(fmt.Sprintf("%s longer than %d bytes", what, s.max))
+		return s.failLimit("MaxCellChars", fmt.Sprintf("%s longer than %d bytes", what, s.max))
 	case io.EOF:
 		return s.fail("the part ends inside " + what)
 	}
@@ -1330,7 +1370,7 @@ func (s *xmlScan) text(dst []byte, elem string) ([]byte, error) {
 		}
 		chars += utf8.RuneCount(dst[before:])
 		if chars > s.lim.MaxCellChars {
-			return dst, s.fail(fmt.Sprintf("text of more than %d characters", s.lim.MaxCellChars))
+			return dst, s.failLimit("MaxCellChars", fmt.Sprintf("text of more than %d characters", s.lim.MaxCellChars))
 		}
 		switch k {
 		case 0:
@@ -1361,7 +1401,7 @@ func (s *xmlScan) skip(depth int) error {
 		case tagStart:
 			depth++
 			if depth > s.lim.MaxDepth {
-				return s.fail(fmt.Sprintf("elements nested more than %d deep", s.lim.MaxDepth))
+				return s.failLimit("MaxDepth", fmt.Sprintf("elements nested more than %d deep", s.lim.MaxDepth))
 			}
 		case tagEnd:
 			depth--
@@ -1419,12 +1459,12 @@ func (s *xmlScan) richText(dst []byte, elem string) ([]byte, error) {
 			}
 		}
 		if len(dst)-start+len(runs) > 4*s.lim.MaxCellChars {
-			return dst, s.fail(fmt.Sprintf("text of more than %d characters", s.lim.MaxCellChars))
+			return dst, s.failLimit("MaxCellChars", fmt.Sprintf("text of more than %d characters", s.lim.MaxCellChars))
 		}
 	}
 	dst = append(dst, runs...)
 	if n := utf8.RuneCount(dst[start:]); n > s.lim.MaxCellChars {
-		return dst, s.fail(fmt.Sprintf("text of more than %d characters", s.lim.MaxCellChars))
+		return dst, s.failLimit("MaxCellChars", fmt.Sprintf("text of more than %d characters", s.lim.MaxCellChars))
 	}
 	return bstrDecode(dst, start), nil
 }

@@ -60,7 +60,7 @@ func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos f
 		if _, ok := fieldOf(c); ok {
 			continue
 		}
-		l, err := r.label(c)
+		l, err := r.periodLabel(c, i)
 		if err != nil {
 			continue // Target, RAG, England, Trend…: not read
 		}
@@ -103,8 +103,9 @@ type wideFigure struct {
 	o     vs.Observation
 	at    where
 	text  string
-	plain bool // a plain number of a percent indicator
-	drop  bool // a problem was found with it
+	plain bool   // a plain number of a percent indicator
+	drop  bool   // a problem was found with it
+	hint  string // for a percentage given for another unit
 }
 
 // wideData reads one row of a wide table: each cell under a period heading
@@ -147,6 +148,10 @@ func (r *reader) wideData(t *table, cells []string, pos func(int) where) {
 		if err != nil {
 			rc.bad(fValue, at, err.Error(), "")
 			fig.drop = true
+		}
+		if val.kind == valueNumber && r.cellFormat(pc.col)&sheetFmtPercent != 0 {
+			val, fig.text = percentFormatted(val)
+			fig.hint = percentFormatHint
 		}
 		if ind == nil || team == "" {
 			continue
@@ -212,7 +217,7 @@ func (r *reader) figure(rc *rowCtx, ind *vs.Indicator, val value, fig *wideFigur
 		switch {
 		case val.percent && !percent:
 			rc.bad(fValue, fig.at, fmt.Sprintf("%s is a percentage, but indicator %s is %s",
-				vs.Quote(fig.text), ind.ID, unitWords(ind.Unit)), "")
+				vs.Quote(fig.text), ind.ID, unitWords(ind.Unit)), fig.hint)
 			return false
 		case percent && v < 0:
 			rc.bad(fValue, fig.at, fmt.Sprintf("%s is negative: a percentage is between 0%% and 100%%", vs.Quote(fig.text)), "")

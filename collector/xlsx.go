@@ -1,14 +1,11 @@
 package collector
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"path"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -41,7 +38,10 @@ func (rec *ioRecorder) ReadAt(p []byte, off int64) (int, error) {
 }
 
 // readXLSX reads every visible sheet of a workbook that has a long- or
-// wide-layout header, streaming rows with raw cell values.
+// wide-layout header. excelize opens the package (its zip limits, the sheet
+// list and visibility, the workbook's date system, the styles); the sheets
+// are streamed by the sheet reader (sheet.go), which gives each cell's
+// style as well as its value.
 func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt Options) error {
 	rec := &ioRecorder{r: ra}
 	f, err := excelize.OpenReader(io.NewSectionReader(rec, 0, size), excelize.Options{
@@ -65,11 +65,18 @@ func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt O
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		r.date1904 = *props.Date1904
 	}
-	parts := sheetParts(ra, size)
+	book, err := newSheetBook(f, rec, size, sheetLimits{MaxRow: opt.MaxRows, MaxCols: opt.MaxCols})
+	if rec.err != nil {
+		return fmt.Errorf("read %s: %w", r.file, rec.err)
+	}
+	if err != nil {
+		r.problem(where{}, "", "the workbook cannot be opened: "+err.Error(), "save it again as an Excel Workbook (.xlsx)")
+		return nil
+	}
 
 	var tables []*table
 	hidden := 0
-	total := 0
+	rows := 0 // rows of the sheets before, as their last row numbers
 	for _, sheet := range f.GetSheetList() {
 		if visible, err := f.GetSheetVisible(sheet); err != nil || !visible {
 			hidden++
@@ -77,29 +84,14 @@ func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt O
 		}
 		t := r.newTable(sheet)
 		tables = append(tables, t)
-		part, hasPart := parts[sheet]
-		// Once the header is found, one byte scan of the sheet's part
-		// counts its rows and looks for formulas.
-		formulas := false
-		scan := func() {
-			if !hasPart {
-				return
-			}
-			rows, f, ok := scanPart(ra, size, part)
-			if ok {
-				r.expect(min(rows, opt.MaxRows))
-				formulas = f
-			}
-		}
-		stop, err := r.readSheet(ctx, f, t, &total, opt, scan)
+		last, unc, stop, err := r.readSheet(ctx, book, rec, t, rows, opt)
 		if err != nil {
 			return err
 		}
+		rows += last
 		if t.found {
 			r.end(t)
-			if formulas {
-				r.uncached(ra, size, part, sheet)
-			}
+			r.uncached(sheet, unc)
 		}
 		if stop {
 			break
@@ -117,195 +109,169 @@ func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt O
 	return nil
 }
 
-// readSheet streams one sheet. total counts rows across the workbook; stop
-// says the file's row limit was reached.
-// found is called when the header is found.
-func (r *reader) readSheet(ctx context.Context, f *excelize.File, t *table, total *int, opt Options, found func()) (stop bool, err error) {
-	rows, err := f.Rows(t.sheet)
+// uncachedCells lists the formula cells of a sheet that have no cached
+// value, which read as blank: the first maxUncached, and how many in all.
+type uncachedCells struct {
+	refs []string
+	all  int
+}
+
+// readSheet streams one sheet. before counts the rows of the sheets read
+// before it, for the workbook's row limit; last is this sheet's last row
+// number. stop says a limit ended reading the workbook. The error is for
+// I/O failures and cancellation only: bad content is a problem.
+func (r *reader) readSheet(ctx context.Context, book *sheetBook, rec *ioRecorder, t *table, before int, opt Options) (
+	last int, unc uncachedCells, stop bool, err error) {
+	sr, err := book.openSheetReader(t.sheet)
 	if err != nil {
-		r.problem(where{sheet: t.sheet, xlsx: true}, "", "the sheet cannot be read: "+err.Error(), "")
-		return false, nil
+		stop, err := r.sheetFailed(t, rec, err, 0, opt)
+		return 0, unc, stop, err
 	}
-	defer rows.Close()
-	raw := excelize.Options{RawCellValue: true}
-	n := 0
+	defer sr.Close()
+	var (
+		n      int      // the row's number
+		cells  []string // the row's values by column, from A
+		fmts   []uint8  // the number format class of each numeric cell
+		filled int      // cells with a value or formula so far
+		read   int      // rows read
+		obs0   int      // observations before the first data row
+		at0    int64    // bytes of XML scanned by then
+		guess  bool     // the observations to come have been estimated
+	)
+	styled := len(book.formats) > 0
 	pos := func(i int) where { return where{sheet: t.sheet, row: n, col: i, xlsx: true} }
-	for rows.Next() {
-		n++
-		if *total++; *total > opt.MaxRows {
+	defer func() { r.fmts = nil }()
+	for sr.Next() {
+		var row []sheetCell
+		n, row = sr.Row()
+		last = n
+		if before+n > opt.MaxRows {
 			r.problem(pos(0), "", fmt.Sprintf("the workbook has more than %d rows", opt.MaxRows), "split it into smaller files")
 			r.stopped = true
-			return true, nil
+			return last, unc, true, nil
 		}
-		if n%4096 == 0 {
+		if filled += len(row); filled > opt.MaxCells {
+			r.problem(pos(0), "", fmt.Sprintf("the sheet has more than %d cells holding a value", opt.MaxCells), "split it into smaller files")
+			r.stopped = true
+			return last, unc, true, nil
+		}
+		if read++; read%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return true, fmt.Errorf("read %s: %w", r.file, err)
+				return last, unc, true, fmt.Errorf("read %s: %w", r.file, err)
 			}
 		}
-		cells, err := rows.Columns(raw)
-		if err != nil {
-			r.problem(pos(0), "", "this row cannot be read: "+err.Error(), "")
-			return false, nil
+		cells, fmts = cells[:0], fmts[:0]
+		for _, c := range row {
+			for len(cells) < c.Col-1 {
+				cells, fmts = append(cells, ""), append(fmts, 0)
+			}
+			var class uint8
+			if styled && c.Style > 0 && (c.Type == "" || c.Type == "n") && c.Style < len(book.formats) {
+				class = book.formats[c.Style]
+			}
+			cells, fmts = append(cells, c.Raw), append(fmts, class)
+			if c.Formula && !c.Cached {
+				if unc.all++; len(unc.refs) < maxUncached {
+					unc.refs = append(unc.refs, columnName(c.Col-1)+strconv.Itoa(c.Row))
+				}
+			}
 		}
-		if len(cells) > opt.MaxCols {
-			r.problem(pos(0), "", fmt.Sprintf("this row has %d columns, more than the limit of %d", len(cells), opt.MaxCols), "")
-			r.stopped = true
-			return false, nil
-		}
+		r.fmts = fmts
 		if !t.found {
 			if !r.header(t, n, cells, pos) {
-				return false, nil
+				return last, unc, false, nil
 			}
 			if t.found {
-				found()
+				obs0 = len(r.obs)
+				at0, _ = sr.progress()
 			}
 			continue
 		}
 		r.data(t, cells, pos)
+		// Once a sample of observations is read, estimate those to come
+		// from the bytes they took, so that the observations grow at
+		// once to about their final size rather than by doubling.
+		if got := len(r.obs) - obs0; !guess && got >= 2048 {
+			guess = true
+			done, size := sr.progress()
+			if per := float64(done-at0) / float64(got); per > 0 && size > done {
+				more := float64(size-done) / per
+				r.expect(int(min(more*1.0625+64, float64(opt.MaxCells))))
+			}
+		}
 	}
-	if err := rows.Error(); err != nil {
-		r.problem(pos(0), "", "the sheet cannot be read past this row: "+err.Error(), "")
+	if err := sr.Err(); err != nil {
+		stop, err := r.sheetFailed(t, rec, err, n, opt)
+		return last, unc, stop, err
 	}
+	return last, unc, false, nil
+}
+
+// sheetFailed reports an error of the sheet reader, met after row n (0
+// before the first), as a problem naming the sheet and row; stop says the
+// workbook's row limit is reached. Bad content is never an error; an I/O
+// failure of the file is.
+func (r *reader) sheetFailed(t *table, rec *ioRecorder, err error, n int, opt Options) (stop bool, _ error) {
+	if rec.err != nil {
+		return true, fmt.Errorf("read %s: %w", r.file, rec.err)
+	}
+	r.stopped = true
+	const hint = "open it in Excel or Calc and save it again as an Excel Workbook (.xlsx)"
+	at := where{sheet: t.sheet, xlsx: true}
+	var se *sheetError
+	if !errors.As(err, &se) {
+		// A part that cannot be inflated, say: the zip is corrupt.
+		at.row = n
+		reason := "the sheet cannot be read: " + err.Error()
+		if n > 0 {
+			reason = fmt.Sprintf("the sheet cannot be read past row %d: %s", n, err)
+		}
+		r.problem(at, "", reason, hint)
+		return false, nil
+	}
+	at.row = se.Row
+	if at.row == 0 {
+		at.row = n // shared strings are read at the first row that needs them
+	}
+	reason := se.Reason
+	if se.Part == sharedStringsPart {
+		reason = "the workbook's shared strings cannot be read: " + reason
+	}
+	switch {
+	case se.Limit == "MaxRow":
+		// A row numbered beyond the limit, after row se.Row.
+		at.row = opt.MaxRows + 1
+		r.problem(at, "", fmt.Sprintf("the workbook has more than %d rows", opt.MaxRows), "split it into smaller files")
+		return true, nil
+	case se.Limit == "MaxCols":
+		r.problem(at, "", fmt.Sprintf("row %d has a value beyond column %s: at most %d columns are read",
+			at.row, columnName(opt.MaxCols-1), opt.MaxCols), "delete the columns on the right that are not needed")
+		return false, nil
+	case se.Limit == "MaxPartBytes":
+		what := "the sheet"
+		if se.Part == sharedStringsPart {
+			what = "the workbook's shared strings part"
+		}
+		r.problem(at, "", fmt.Sprintf("%s unpacks to more than %s", what, sizeWords(unzipSizeLimit)), "split it into smaller files")
+		return false, nil
+	case at.row > 0:
+		reason = fmt.Sprintf("row %d cannot be read: %s", at.row, reason)
+	default:
+		reason = "the sheet cannot be read: " + reason
+	}
+	r.problem(at, "", reason, hint)
 	return false, nil
 }
 
-// sheetParts maps sheet names to their parts in the package, read from the
-// workbook and its relationships. A workbook it cannot read gives an empty
-// map: excelize has already judged the package.
-func sheetParts(ra io.ReaderAt, size int64) map[string]string {
-	out := map[string]string{}
-	zr, err := zip.NewReader(ra, size)
-	if err != nil {
-		return out
-	}
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			ID   string `xml:"id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	if readPart(zr, "xl/workbook.xml", &wb) != nil || readPart(zr, "xl/_rels/workbook.xml.rels", &rels) != nil {
-		return out
-	}
-	for _, s := range wb.Sheets {
-		for _, rel := range rels.Rels {
-			if rel.ID == s.ID {
-				target := rel.Target
-				if strings.HasPrefix(target, "/") {
-					target = strings.TrimPrefix(target, "/")
-				} else {
-					target = path.Join("xl", target)
-				}
-				out[s.Name] = target
-			}
-		}
-	}
-	return out
-}
-
-// readPart decodes a small part of the package.
-func readPart(zr *zip.Reader, name string, v any) error {
-	for _, zf := range zr.File {
-		if !strings.EqualFold(zf.Name, name) {
-			continue
-		}
-		if zf.UncompressedSize64 > unzipXMLSizeLimit {
-			return fmt.Errorf("part %s too large", name)
-		}
-		rc, err := zf.Open()
-		if err != nil {
-			return err
-		}
-		defer rc.Close()
-		return xml.NewDecoder(io.LimitReader(rc, unzipXMLSizeLimit)).Decode(v)
-	}
-	return fmt.Errorf("no part %s", name)
-}
-
-// openPart finds a part of the package no larger than unzipSizeLimit.
-func openPart(ra io.ReaderAt, size int64, part string) (*zip.File, bool) {
-	zr, err := zip.NewReader(ra, size)
-	if err != nil {
-		return nil, false
-	}
-	var zf *zip.File
-	for _, f := range zr.File {
-		if f.Name == part {
-			zf = f
-		}
-	}
-	if zf == nil || zf.UncompressedSize64 > unzipSizeLimit {
-		return nil, false
-	}
-	return zf, true
-}
-
 // uncached reports the formula cells of a sheet that have no cached value:
-// the streaming reader would see them as blank. Only a sheet that scanPart
-// found formulas in is tokenised.
-func (r *reader) uncached(ra io.ReaderAt, size int64, part, sheet string) {
-	zf, ok := openPart(ra, size, part)
-	if !ok {
-		return
+// the sheet reader sees them as blank.
+func (r *reader) uncached(sheet string, unc uncachedCells) {
+	const hint = "open and save the file in Excel or Calc, so that formulas are calculated"
+	for _, ref := range unc.refs {
+		r.problemCell(sheet, ref, "this formula has no saved result", hint)
 	}
-	rc, err := zf.Open()
-	if err != nil {
-		return
-	}
-	defer rc.Close()
-	d := xml.NewDecoder(io.LimitReader(rc, unzipSizeLimit))
-	var (
-		ref        string
-		inC, f, v  bool
-		found, all int
-		first      string
-	)
-	for {
-		tok, err := d.RawToken()
-		if err != nil {
-			break
-		}
-		switch e := tok.(type) {
-		case xml.StartElement:
-			switch e.Name.Local {
-			case "c":
-				inC, f, v, ref = true, false, false, ""
-				for _, a := range e.Attr {
-					if a.Name.Local == "r" {
-						ref = a.Value
-					}
-				}
-			case "f":
-				f = inC
-			case "v":
-				v = inC
-			}
-		case xml.EndElement:
-			if e.Name.Local == "c" {
-				if f && !v && ref != "" {
-					all++
-					if found < maxUncached {
-						found++
-						r.problemCell(sheet, ref, "this formula has no saved result",
-							"open and save the file in Excel or Calc, so that formulas are calculated")
-					}
-					if first == "" {
-						first = ref
-					}
-				}
-				inC = false
-			}
-		}
-	}
-	if all > found {
-		r.problemCell(sheet, first, fmt.Sprintf("%d more formulas on this sheet have no saved result", all-found),
-			"open and save the file in Excel or Calc, so that formulas are calculated")
+	if unc.all > len(unc.refs) {
+		r.problemCell(sheet, unc.refs[0], fmt.Sprintf("%d more formulas on this sheet have no saved result", unc.all-len(unc.refs)), hint)
 	}
 }
 
@@ -315,60 +281,4 @@ func (r *reader) problemCell(sheet, ref, reason, hint string) {
 		return
 	}
 	r.probs = append(r.probs, vsProblem(r.file, sheet, ref, reason, hint))
-}
-
-// scanPart scans a sheet's part by bytes, as a bound on the observations
-// to come: it counts the rows with at least two cells holding a value (as
-// every observation has), and says whether any cell holds a formula. ok is
-// false when the part cannot be read.
-func scanPart(ra io.ReaderAt, size int64, part string) (rows int, formula, ok bool) {
-	zf, ok := openPart(ra, size, part)
-	if !ok {
-		return 0, false, false
-	}
-	rc, err := zf.Open()
-	if err != nil {
-		return 0, false, false
-	}
-	defer rc.Close()
-	const look = 6 // bytes needed after '<' to tell the tags apart
-	buf := make([]byte, 64<<10)
-	keep, values := 0, 0
-	for {
-		n, err := rc.Read(buf[keep:])
-		chunk := buf[:keep+n]
-		eof := err != nil
-		i := 0
-		for {
-			j := bytes.IndexByte(chunk[i:], '<')
-			if j < 0 {
-				i = len(chunk)
-				break
-			}
-			i += j
-			if len(chunk)-i < look && !eof {
-				break // read more before deciding
-			}
-			tag := chunk[i+1:]
-			switch {
-			case bytes.HasPrefix(tag, []byte("row ")) || bytes.HasPrefix(tag, []byte("row>")):
-				values = 0
-			case bytes.HasPrefix(tag, []byte("/row>")):
-				if values >= 2 {
-					rows++
-				}
-				values = 0
-			case bytes.HasPrefix(tag, []byte("v>")) || bytes.HasPrefix(tag, []byte("v ")) ||
-				bytes.HasPrefix(tag, []byte("is>")) || bytes.HasPrefix(tag, []byte("is ")):
-				values++
-			case bytes.HasPrefix(tag, []byte("f>")) || bytes.HasPrefix(tag, []byte("f ")):
-				formula = true
-			}
-			i++
-		}
-		keep = copy(buf, chunk[i:])
-		if eof {
-			return rows, formula, true
-		}
-	}
 }
