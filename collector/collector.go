@@ -72,6 +72,9 @@ func (o Options) withDefaults() Options {
 type Result struct {
 	Name   string
 	Format string // "csv" or "xlsx"
+	// Encoding is the text encoding a csv file was read in: UTF-8,
+	// UTF-16LE, UTF-16BE or Windows-1252.
+	Encoding string
 	// Layout is the layout of the tables read: "long", "wide", or "long
 	// and wide" for a workbook with sheets of both; "long" when no table
 	// was found.
@@ -130,14 +133,14 @@ var (
 func Read(ctx context.Context, name string, r io.ReaderAt, size int64, cat *vs.Catalogue, opt Options) (*Result, error) {
 	opt = opt.withDefaults()
 	res := &Result{Name: name, Format: FormatCSV, Layout: LayoutLong}
-	head := make([]byte, 8)
+	head := make([]byte, min(max(size, 0), sniffLen))
 	n, err := r.ReadAt(head, 0)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	head = head[:n]
-	if bytes.HasPrefix(head, zipMagic) {
-		res.Format = FormatXLSX
+	if bytes.HasPrefix(head, zipMagic) || bytes.HasPrefix(head, oleMagic) {
+		res.Format = FormatXLSX // an .xls is a workbook too, if one we cannot read
 	}
 	if size > opt.MaxBytes {
 		res.Problems = vs.Problems{{File: name, Reason: fmt.Sprintf(
@@ -145,12 +148,14 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, cat *vs.C
 			Hint: "split it into smaller files"}}
 		return res, nil
 	}
-	if bytes.Equal(head, oleMagic) {
-		res.Format = FormatXLSX
-		res.Problems = vs.Problems{{File: name,
-			Reason: "this is an old-style .xls workbook or a password-protected one, which cannot be read",
-			Hint:   "remove any password and save it as an Excel Workbook (.xlsx)"}}
+	// A PDF, an image, an old .xls, an .ods... named as a workbook or CSV:
+	// say what it is rather than listing CSV syntax errors.
+	if p, ok := nonTextProblem(name, head); ok {
+		res.Problems = vs.Problems{p}
 		return res, nil
+	}
+	if res.Format == FormatCSV {
+		res.Encoding = detectEncoding(head)
 	}
 	rd := newReader(name, cat)
 	switch res.Format {

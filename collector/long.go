@@ -492,6 +492,11 @@ func (r *reader) problem(w where, f string, reason, hint string) {
 		r.dropped++
 		return
 	}
+	r.probs = append(r.probs, r.located(w, f, reason, hint))
+}
+
+// located builds a problem (or warning) at w.
+func (r *reader) located(w where, f string, reason, hint string) vs.Problem {
 	p := vs.Problem{File: r.file, Field: f, Reason: reason, Hint: hint}
 	switch {
 	case w.xlsx:
@@ -502,7 +507,7 @@ func (r *reader) problem(w where, f string, reason, hint string) {
 	default:
 		p.Line, p.Column = w.row, w.col
 	}
-	r.probs = append(r.probs, p)
+	return p
 }
 
 // finish closes the file's problem list.

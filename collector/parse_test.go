@@ -240,6 +240,14 @@ func TestHostile(t *testing.T) {
 			t.Errorf("got %s %v, want one .xls problem", got.Format, got.Problems)
 		}
 	})
+	t.Run("renamed image", func(t *testing.T) {
+		png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+		got := readString(t, "october.xlsx", png, Options{})
+		want := "october.xlsx: this file is a PNG image, not an Excel workbook (.xlsx) or CSV file"
+		if len(got.Problems) != 1 || !strings.HasPrefix(got.Problems[0].String(), want) {
+			t.Errorf("got %v, want one problem starting %q", got.Problems, want)
+		}
+	})
 	t.Run("not a zip", func(t *testing.T) {
 		got := readString(t, "broken.xlsx", "PK\x03\x04garbage", Options{})
 		if len(got.Problems) != 1 || !strings.Contains(got.Problems[0].Reason, "cannot be opened") {

@@ -37,6 +37,7 @@ type Report struct {
 	SHA256      string      `json:"sha256"`
 	Size        int64       `json:"size"`
 	Format      string      `json:"format,omitempty"`
+	Encoding    string      `json:"encoding,omitempty"` // of a csv file
 	Layout      string      `json:"layout,omitempty"`
 	Rows        int         `json:"rows"`
 	Accepted    bool        `json:"accepted"`
@@ -85,7 +86,7 @@ func Ingest(ctx context.Context, ledger vs.Ledger, path string, cat *vs.Catalogu
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	rep.Format, rep.Layout, rep.Rows, rep.Problems, rep.Warnings = res.Format, res.Layout, res.Rows, res.Problems, res.Warnings
-	rep.Skipped, rep.SkippedRows = res.Skipped, res.SkippedRows
+	rep.Skipped, rep.SkippedRows, rep.Encoding = res.Skipped, res.SkippedRows, res.Encoding
 	src := vs.Source{Name: name, SHA256: rep.SHA256, Size: rep.Size, Via: opt.Via, Submitter: opt.Submitter, Rows: res.Rows}
 
 	if len(res.Problems) > 0 {

@@ -80,17 +80,7 @@ func (r *reader) warn(w where, f string, reason, hint string) {
 	if len(r.warns) >= maxWarnings {
 		return
 	}
-	p := vs.Problem{File: r.file, Field: f, Reason: reason, Hint: hint}
-	switch {
-	case w.xlsx:
-		p.Sheet = w.sheet
-		if w.row > 0 {
-			p.Cell = w.cell()
-		}
-	default:
-		p.Line, p.Column = w.row, w.col
-	}
-	r.warns = append(r.warns, p)
+	r.warns = append(r.warns, r.located(w, f, reason, hint))
 }
 
 // checkPrivacy warns when Commentary or Outcome text looks as if it

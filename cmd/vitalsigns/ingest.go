@@ -90,6 +90,7 @@ func limitFlags(c *cobra.Command, o *collector.Options) {
 	c.Flags().Int64Var(&o.MaxBytes, "ingest.max-bytes", collector.DefaultMaxBytes, "refuse files larger than this many bytes")
 	c.Flags().IntVar(&o.MaxRows, "ingest.max-rows", collector.DefaultMaxRows, "refuse files with more rows than this")
 	c.Flags().IntVar(&o.MaxCols, "ingest.max-columns", collector.DefaultMaxCols, "refuse rows with more columns than this")
+	c.Flags().IntVar(&o.MaxCells, "ingest.max-cells", collector.DefaultMaxCells, "refuse sheets with more cells holding a value than this")
 }
 
 func (a *app) sourcesCommand() *cobra.Command {
