@@ -17,7 +17,7 @@ import (
 // Options bound what Read accepts. The zero value of each field means its
 // default.
 type Options struct {
-	MaxBytes int64 // refuse larger files; default 50 MiB
+	MaxBytes int64 // refuse larger files; default 256 MiB
 	// MaxRows bounds the rows per file: csv records, or in a workbook the
 	// last row number of each sheet read, summed; default 1,100,000.
 	MaxRows int
@@ -43,7 +43,7 @@ type Options struct {
 
 // The defaults of Options.
 const (
-	DefaultMaxBytes = 50 << 20
+	DefaultMaxBytes = 256 << 20 // a full sheet's rows as CSV, with commentary
 	DefaultMaxRows  = 1_100_000
 	DefaultMaxCols  = 200
 	DefaultMaxCells = 12_000_000

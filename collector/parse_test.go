@@ -259,7 +259,7 @@ func TestHostile(t *testing.T) {
 		var buf bytes.Buffer
 		zw := zip.NewWriter(&buf)
 		w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate,
-			CompressedSize64: 2, UncompressedSize64: 1 << 30})
+			CompressedSize64: 2, UncompressedSize64: 4 << 30})
 		if err == nil {
 			_, err = w.Write([]byte{3, 0})
 		}
@@ -271,7 +271,7 @@ func TestHostile(t *testing.T) {
 		}
 		start := time.Now()
 		got := readString(t, "bomb.xlsx", buf.String(), Options{})
-		if len(got.Problems) != 1 || !strings.Contains(got.Problems[0].Reason, "unpacks to more than 200 MiB") {
+		if len(got.Problems) != 1 || !strings.Contains(got.Problems[0].Reason, "unpacks to more than 1024 MiB") {
 			t.Errorf("got %v, want one unpack-size problem", got.Problems)
 		}
 		if d := time.Since(start); d > 5*time.Second {

@@ -12,9 +12,11 @@ import (
 )
 
 // Bounds on what a workbook may unpack to: in all, and per part held in
-// memory (larger sheets are spooled to a temporary file by excelize).
+// memory (larger sheets are spooled to a temporary file by excelize). A full
+// 1,048,576-row long-layout sheet unpacks to about 250 MB of XML; 1 GiB
+// leaves room for wide text and refuses a zip bomb before it is inflated.
 const (
-	unzipSizeLimit    = 200 << 20
+	unzipSizeLimit    = 1 << 30
 	unzipXMLSizeLimit = 16 << 20
 )
 
