@@ -82,9 +82,10 @@ type Result struct {
 	// Rows counts the data rows read: blank rows, notes and headers
 	// excluded, and in the wide layout rows with no figure too.
 	Rows int
-	// Observations are in file order; empty when Problems is not.
-	Observations []vs.Observation
-	Problems     vs.Problems
+	// figures are the observations, in file order; none when Problems is
+	// not empty. Figures and Observations read them.
+	figures  *figures
+	Problems vs.Problems
 	// Warnings do not stop the file: text that looks as if it identifies a
 	// child, for one.
 	Warnings vs.Problems
@@ -92,6 +93,24 @@ type Result struct {
 	// SkippedRows counts those rows.
 	Skipped     vs.Problems
 	SkippedRows int
+}
+
+// Figures returns the observations, in file order, held compactly and
+// expanded one at a time: what the store reads.
+func (r *Result) Figures() vs.Observations {
+	if r.figures == nil {
+		return vs.ObservationSlice(nil)
+	}
+	return r.figures
+}
+
+// Observations returns the observations, in file order, as a slice: handy
+// for small files and tests; a large file is better read through Figures.
+func (r *Result) Observations() []vs.Observation {
+	if r.figures == nil {
+		return nil
+	}
+	return r.figures.slice()
 }
 
 // The formats Read detects.
@@ -174,10 +193,10 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, cat *vs.C
 	res.Warnings = rd.warns
 	switch {
 	case len(res.Problems) == 0:
-		res.Observations = rd.obs
+		res.figures = rd.obs
 	case opt.Lenient && rd.total == rd.rowLevel:
 		// Every problem is confined to its row: keep the good rows.
-		res.Observations, res.Skipped, res.SkippedRows, res.Problems = rd.obs, res.Problems, rd.skipped, nil
+		res.figures, res.Skipped, res.SkippedRows, res.Problems = rd.obs, res.Problems, rd.skipped, nil
 	}
 	return res, nil
 }

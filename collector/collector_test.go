@@ -132,7 +132,7 @@ func TestReadGood(t *testing.T) {
 				t.Errorf("got name %q format %q layout %q rows %d, want %q %q long %d",
 					got.Name, got.Format, got.Layout, got.Rows, tt.file, tt.format, tt.rows)
 			}
-			if diff := cmp.Diff(tt.want, got.Observations, approx); diff != "" {
+			if diff := cmp.Diff(tt.want, got.Observations(), approx); diff != "" {
 				t.Errorf("observations (-want +got):\n%s", diff)
 			}
 		})
@@ -191,8 +191,8 @@ func TestReadBad(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ReadFile: %v", err)
 			}
-			if len(got.Observations) != 0 {
-				t.Errorf("got %d observations with problems, want none", len(got.Observations))
+			if len(got.Observations()) != 0 {
+				t.Errorf("got %d observations with problems, want none", len(got.Observations()))
 			}
 			lines := make([]string, len(got.Problems))
 			for i, p := range got.Problems {

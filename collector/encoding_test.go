@@ -106,7 +106,7 @@ func TestReadEncodings(t *testing.T) {
 			if len(got.Problems) > 0 {
 				t.Fatalf("problems: %v", got.Problems)
 			}
-			if diff := cmp.Diff(tt.want, got.Observations, approx); diff != "" {
+			if diff := cmp.Diff(tt.want, got.Observations(), approx); diff != "" {
 				t.Errorf("observations (-want +got):\n%s", diff)
 			}
 		})
@@ -126,15 +126,15 @@ func TestEncodingFixtures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got.Problems) > 0 || len(got.Observations) != 2 {
-			t.Fatalf("%s: %d observations, problems %v", file, len(got.Observations), got.Problems)
+		if len(got.Problems) > 0 || len(got.Observations()) != 2 {
+			t.Fatalf("%s: %d observations, problems %v", file, len(got.Observations()), got.Problems)
 		}
-		for i, o := range got.Observations {
+		for i, o := range got.Observations() {
 			if o.Commentary != want[i] {
 				t.Errorf("%s: commentary %q, want %q", file, o.Commentary, want[i])
 			}
 		}
-		if v := got.Observations[0].Value.Float64; v != 1234 {
+		if v := got.Observations()[0].Value.Float64; v != 1234 {
 			t.Errorf("%s: value %v, want 1234", file, v)
 		}
 	}

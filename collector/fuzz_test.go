@@ -34,8 +34,8 @@ func checkLocated(t *testing.T, res *Result) {
 			t.Errorf("unlocated problem %+v", p)
 		}
 	}
-	if len(res.Problems) > 0 && len(res.Observations) > 0 {
-		t.Errorf("got %d observations beside %d problems", len(res.Observations), len(res.Problems))
+	if len(res.Problems) > 0 && len(res.Observations()) > 0 {
+		t.Errorf("got %d observations beside %d problems", len(res.Observations()), len(res.Problems))
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -345,7 +344,7 @@ type reader struct {
 	xlsx     bool
 	serials  bool // bare numbers in Period cells are date serials
 	date1904 bool
-	obs      []vs.Observation
+	obs      *figures
 	// want is the capacity obs should grow to at once when it fills: an
 	// estimate, from a scan of the file, of the observations to come.
 	want    int
@@ -376,7 +375,7 @@ type reader struct {
 }
 
 func newReader(file string, cat *vs.Catalogue) *reader {
-	return &reader{file: file, m: newMatcher(cat), seen: map[seenKey]loc{},
+	return &reader{file: file, m: newMatcher(cat), seen: map[seenKey]loc{}, obs: newFigures(),
 		labels: map[string]label{}, texts: map[string]string{},
 		privacy: compilePrivacy(cat.Privacy), private: map[string]struct{}{}}
 }
@@ -384,7 +383,7 @@ func newReader(file string, cat *vs.Catalogue) *reader {
 // newTable starts a table of the file and records its sheet.
 func (r *reader) newTable(sheet string) *table {
 	t := newTable(sheet, r.xlsx)
-	t.idx, t.start = uint32(len(r.sheets)), len(r.obs)
+	t.idx, t.start = uint32(len(r.sheets)), r.obs.Len()
 	r.sheets = append(r.sheets, sheet)
 	return t
 }
@@ -406,7 +405,7 @@ func (r *reader) where(l loc) where {
 // expect notes that about n more observations are coming.
 func (r *reader) expect(n int) {
 	if n > 0 {
-		r.want = len(r.obs) + n
+		r.want = r.obs.Len() + n
 	}
 }
 
@@ -736,7 +735,7 @@ func (r *reader) longData(t *table, cells []string, pos func(int) where) {
 			bad(fValue, valAt, fmt.Sprintf("%s is more than 100%%", vs.Quote(trimCell(valText))), "")
 			return
 		case percent && !val.percent:
-			i := len(r.obs)
+			i := r.obs.Len()
 			if w := i / 64; w >= len(r.pct) {
 				r.pct = append(r.pct, make([]uint64, w+1-len(r.pct))...)
 			}
@@ -759,10 +758,8 @@ func (r *reader) longData(t *table, cells []string, pos func(int) where) {
 		}
 		o.Value = sql.NullFloat64{Float64: v, Valid: true}
 	}
-	if len(r.obs) == cap(r.obs) && r.want > len(r.obs) {
-		r.obs = slices.Grow(r.obs, r.want-len(r.obs))
-	}
-	r.obs = append(r.obs, o)
+	r.obs.grow(r.want)
+	r.obs.add(o, ind)
 }
 
 // dayNumber numbers the days of the proleptic Gregorian calendar, from
@@ -810,8 +807,8 @@ func (r *reader) end(t *table) {
 		}
 		r.problem(later, fieldNames[fValue], fmt.Sprintf(
 			"the Value column mixes fractions (%s is %s) and percentages (%s is %s) for percent indicators",
-			t.fracAt, formatNum(r.obs[t.frac].Value.Float64),
-			t.overAt, formatNum(r.obs[t.over].Value.Float64)),
+			t.fracAt, formatNum(r.obs.value(t.frac)),
+			t.overAt, formatNum(r.obs.value(t.over))),
 			"write every percentage one way: 0.875, 87.5 or 87.5%")
 		return
 	}
@@ -822,22 +819,22 @@ func (r *reader) end(t *table) {
 	}
 	const scale = 100
 	big := t.big
-	for i := t.start; i < len(r.obs); i++ {
+	for i := t.start; i < r.obs.Len(); i++ {
 		if i/64 >= len(r.pct) {
 			break
 		}
 		if r.pct[i/64]&(1<<(i%64)) == 0 {
 			continue
 		}
-		v := &r.obs[i].Value.Float64
-		if *v/scale > 1 {
+		v := r.obs.value(i)
+		if v/scale > 1 {
 			if len(big) > 0 && big[0].obs == i {
-				r.problem(big[0].at, fieldNames[fValue], fmt.Sprintf("%s is more than 100%%", vs.Quote(formatNum(*v))), "")
+				r.problem(big[0].at, fieldNames[fValue], fmt.Sprintf("%s is more than 100%%", vs.Quote(formatNum(v))), "")
 				big = big[1:]
 			}
 			continue
 		}
-		*v /= scale
+		r.obs.setValue(i, v/scale)
 	}
 	// Those not listed came after the first maxProblems, by when the list
 	// of problems is full.

@@ -178,8 +178,8 @@ func TestAllProblemsAtOnce(t *testing.T) {
 	if len(got.Problems) != 30 {
 		t.Errorf("got %d problems, want 30", len(got.Problems))
 	}
-	if got.Rows != 30 || len(got.Observations) != 0 {
-		t.Errorf("got rows %d and %d observations, want 30 and 0", got.Rows, len(got.Observations))
+	if got.Rows != 30 || len(got.Observations()) != 0 {
+		t.Errorf("got rows %d and %d observations, want 30 and 0", got.Rows, len(got.Observations()))
 	}
 }
 
@@ -328,7 +328,7 @@ func TestHiddenSheetSkipped(t *testing.T) {
 			t.Errorf("got a problem on the hidden sheet: %v", p)
 		}
 	}
-	if len(got.Observations) == 0 {
+	if len(got.Observations()) == 0 {
 		t.Errorf("got no observations from the visible sheet")
 	}
 }

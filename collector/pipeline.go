@@ -106,7 +106,7 @@ func Ingest(ctx context.Context, ledger vs.Ledger, path string, cat *vs.Catalogu
 	}
 	rep.Accepted = true
 	src.Report = rep.JSON() // the validation report; the counts are in the tables
-	r, err := store(ctx, src, vs.ObservationSlice(res.Observations))
+	r, err := store(ctx, src, res.Figures())
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", name, err)
 	}

@@ -67,8 +67,8 @@ func TestPrivacyWarningInFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Problems) != 0 || len(res.Observations) != 3 {
-		t.Fatalf("got %d observations, problems %v; want 3 stored", len(res.Observations), res.Problems)
+	if len(res.Problems) != 0 || len(res.Observations()) != 3 {
+		t.Fatalf("got %d observations, problems %v; want 3 stored", len(res.Observations()), res.Problems)
 	}
 	var got []string
 	for _, w := range res.Warnings {

@@ -429,7 +429,7 @@ func TestTemplateNoFormulas(t *testing.T) {
 		t.Fatalf("problems: %v", res.Problems)
 	}
 	var got []string
-	for _, o := range res.Observations {
+	for _, o := range res.Observations() {
 		got = append(got, o.Indicator+"/"+o.Team)
 	}
 	if diff := cmp.Diff([]string{"eq/eq", "plus/authority", "minus/authority", "at/authority"}, got); diff != "" {
@@ -580,7 +580,7 @@ func TestTemplateEveryName(t *testing.T) {
 		t.Fatalf("problems: %v", res.Problems)
 	}
 	var got []string
-	for _, o := range res.Observations {
+	for _, o := range res.Observations() {
 		got = append(got, o.Indicator+"/"+o.Team)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -600,8 +600,8 @@ func TestTemplateBlankIngests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Problems) > 0 || len(res.Observations) > 0 || res.Rows != 0 {
-		t.Errorf("blank template read: %d rows, observations %v, problems %v", res.Rows, res.Observations, res.Problems)
+	if len(res.Problems) > 0 || len(res.Observations()) > 0 || res.Rows != 0 {
+		t.Errorf("blank template read: %d rows, observations %v, problems %v", res.Rows, res.Observations(), res.Problems)
 	}
 	s := tmplStore(t)
 	rep, err := collector.Ingest(ctx, s, path, cat, collector.IngestOptions{Via: vs.ViaCLI})

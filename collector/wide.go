@@ -198,7 +198,7 @@ func (r *reader) wideData(t *table, cells []string, pos func(int) where) {
 	}
 	for _, f := range figs {
 		if !f.drop {
-			r.obs = append(r.obs, f.o)
+			r.obs.add(f.o, ind)
 		}
 	}
 }

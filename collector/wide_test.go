@@ -221,7 +221,7 @@ func TestReadWideGood(t *testing.T) {
 				t.Errorf("got format %q layout %q rows %d, want %q %q %d",
 					got.Format, got.Layout, got.Rows, tt.format, tt.layout, tt.rows)
 			}
-			if diff := cmp.Diff(tt.want, got.Observations, approx); diff != "" {
+			if diff := cmp.Diff(tt.want, got.Observations(), approx); diff != "" {
 				t.Errorf("observations (-want +got):\n%s", diff)
 			}
 		})
@@ -262,8 +262,8 @@ func TestReadWideBad(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ReadFile: %v", err)
 			}
-			if len(got.Observations) != 0 {
-				t.Errorf("got %d observations with problems, want none", len(got.Observations))
+			if len(got.Observations()) != 0 {
+				t.Errorf("got %d observations with problems, want none", len(got.Observations()))
 			}
 			if diff := cmp.Diff(tt.want, problemLines(got.Problems)); diff != "" {
 				t.Errorf("problems (-want +got):\n%s", diff)
@@ -307,8 +307,8 @@ func TestLayoutDetection(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := readString(t, "x.csv", tt.csv, Options{})
-			if got.Layout != tt.layout || len(got.Observations) != tt.obs {
-				t.Errorf("got layout %q and %d observations, want %q and %d", got.Layout, len(got.Observations), tt.layout, tt.obs)
+			if got.Layout != tt.layout || len(got.Observations()) != tt.obs {
+				t.Errorf("got layout %q and %d observations, want %q and %d", got.Layout, len(got.Observations()), tt.layout, tt.obs)
 			}
 			if diff := cmp.Diff(tt.probs, problemLines(got.Problems), cmpEmpty); diff != "" {
 				t.Errorf("problems (-want +got):\n%s", diff)
@@ -379,7 +379,7 @@ func TestWideCells(t *testing.T) {
 			if diff := cmp.Diff(tt.probs, problemLines(got.Problems), cmpEmpty); diff != "" {
 				t.Errorf("problems (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.want, got.Observations, approx); diff != "" {
+			if diff := cmp.Diff(tt.want, got.Observations(), approx); diff != "" {
 				t.Errorf("observations (-want +got):\n%s", diff)
 			}
 		})
@@ -401,7 +401,7 @@ func TestWideLenient(t *testing.T) {
 			obs("referrals", "south", mon(2024, 4), num(4), vs.StatusActual),
 			obs("referrals", "south", mon(2024, 5), num(5), vs.StatusActual),
 		}
-		if diff := cmp.Diff(want, got.Observations); diff != "" {
+		if diff := cmp.Diff(want, got.Observations()); diff != "" {
 			t.Errorf("observations (-want +got):\n%s", diff)
 		}
 		wantSkipped := []string{
@@ -417,8 +417,8 @@ func TestWideLenient(t *testing.T) {
 	})
 	t.Run("header", func(t *testing.T) {
 		got := readString(t, "x.csv", "Indicator,Apr-24,2024-04\nreferrals,1,2\n", Options{Lenient: true})
-		if len(got.Problems) != 1 || len(got.Observations) != 0 {
-			t.Errorf("got %v and %d observations, want one problem and none", got.Problems, len(got.Observations))
+		if len(got.Problems) != 1 || len(got.Observations()) != 0 {
+			t.Errorf("got %v and %d observations, want one problem and none", got.Problems, len(got.Observations()))
 		}
 	})
 }
@@ -460,10 +460,10 @@ func TestWideHeaderForms(t *testing.T) {
 				}
 				return
 			}
-			if len(got.Problems) != 0 || len(got.Observations) != 1 {
-				t.Fatalf("got %v and %d observations, want one observation", got.Problems, len(got.Observations))
+			if len(got.Problems) != 0 || len(got.Observations()) != 1 {
+				t.Fatalf("got %v and %d observations, want one observation", got.Problems, len(got.Observations()))
 			}
-			if p := got.Observations[0].Period; p != tt.want {
+			if p := got.Observations()[0].Period; p != tt.want {
 				t.Errorf("heading %q gave %v, want %v", tt.header, p, tt.want)
 			}
 		})
@@ -474,8 +474,8 @@ func TestWideHeaderForms(t *testing.T) {
 // RAG rating, is not read as an observation's status.
 func TestWideStatusColumnIgnored(t *testing.T) {
 	got := readString(t, "x.csv", "Indicator,Status,Apr-24,May-24\nreferrals,Red,1,2\n", Options{})
-	if len(got.Problems) != 0 || len(got.Observations) != 2 || got.Observations[0].Status != vs.StatusActual {
-		t.Errorf("got %v %v, want two actual observations", got.Problems, got.Observations)
+	if len(got.Problems) != 0 || len(got.Observations()) != 2 || got.Observations()[0].Status != vs.StatusActual {
+		t.Errorf("got %v %v, want two actual observations", got.Problems, got.Observations())
 	}
 }
 

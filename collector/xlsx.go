@@ -184,7 +184,7 @@ func (r *reader) readSheet(ctx context.Context, book *sheetBook, rec *ioRecorder
 				return last, unc, false, nil
 			}
 			if t.found {
-				obs0 = len(r.obs)
+				obs0 = r.obs.Len()
 				at0, _ = sr.progress()
 			}
 			continue
@@ -193,7 +193,7 @@ func (r *reader) readSheet(ctx context.Context, book *sheetBook, rec *ioRecorder
 		// Once a sample of observations is read, estimate those to come
 		// from the bytes they took, so that the observations grow at
 		// once to about their final size rather than by doubling.
-		if got := len(r.obs) - obs0; !guess && got >= 2048 {
+		if got := r.obs.Len() - obs0; !guess && got >= 2048 {
 			guess = true
 			done, size := sr.progress()
 			if per := float64(done-at0) / float64(got); per > 0 && size > done {

@@ -87,7 +87,7 @@ func TestPercentFormattedCells(t *testing.T) {
 		obs("agency_rate", "south", mon(2025, 9), num(0), vs.StatusActual),
 		obs("referrals", "north", mon(2025, 9), num(1234), vs.StatusActual),
 	}
-	if diff := cmp.Diff(want, got.Observations, approx); diff != "" {
+	if diff := cmp.Diff(want, got.Observations(), approx); diff != "" {
 		t.Errorf("observations (-want +got):\n%s", diff)
 	}
 
@@ -144,7 +144,7 @@ func TestDateFormattedPeriods(t *testing.T) {
 		obs("cla_awaiting_health_assessment", "north", vs.WeekEnding(vs.Weekly, vs.Date{Year: 2025, Month: 9, Day: 30}), num(4), vs.StatusActual),
 		obs("referrals", "north", mon(2025, 7), num(5), vs.StatusActual),
 	}
-	if diff := cmp.Diff(want, got.Observations, approx); diff != "" {
+	if diff := cmp.Diff(want, got.Observations(), approx); diff != "" {
 		t.Errorf("observations (-want +got):\n%s", diff)
 	}
 
@@ -195,7 +195,7 @@ func TestWideFormattedCells(t *testing.T) {
 		obs("referrals", "north", mon(2024, 6), num(120), vs.StatusActual),
 		obs("referrals", "north", mon(2024, 7), num(130), vs.StatusActual),
 	}
-	if diff := cmp.Diff(want, got.Observations, approx); diff != "" {
+	if diff := cmp.Diff(want, got.Observations(), approx); diff != "" {
 		t.Errorf("observations (-want +got):\n%s", diff)
 	}
 
@@ -273,14 +273,14 @@ func TestXLSXLimits(t *testing.T) {
 			if diff := cmp.Diff([]string{tt.want}, problemLines(got.Problems)); diff != "" {
 				t.Errorf("problems (-want +got):\n%s", diff)
 			}
-			if len(got.Observations) != 0 {
-				t.Errorf("got %d observations", len(got.Observations))
+			if len(got.Observations()) != 0 {
+				t.Errorf("got %d observations", len(got.Observations()))
 			}
 		})
 	}
 	t.Run("cells default", func(t *testing.T) {
-		if got := readXLSXBytes(t, "x.xlsx", b, Options{}); len(got.Problems) > 0 || len(got.Observations) != 5 {
-			t.Errorf("got %d observations and problems %v", len(got.Observations), got.Problems)
+		if got := readXLSXBytes(t, "x.xlsx", b, Options{}); len(got.Problems) > 0 || len(got.Observations()) != 5 {
+			t.Errorf("got %d observations and problems %v", len(got.Observations()), got.Problems)
 		}
 	})
 	t.Run("styled empty cells beyond the columns", func(t *testing.T) {
@@ -288,8 +288,8 @@ func TestXLSXLimits(t *testing.T) {
 			table(f, w)
 			numFmt(w, 10, "", "Z1", "Z2") // empty, styled: not counted
 		})
-		if got := readXLSXBytes(t, "x.xlsx", b, Options{MaxCols: 4}); len(got.Problems) > 0 || len(got.Observations) != 5 {
-			t.Errorf("got %d observations and problems %v", len(got.Observations), got.Problems)
+		if got := readXLSXBytes(t, "x.xlsx", b, Options{MaxCols: 4}); len(got.Problems) > 0 || len(got.Observations()) != 5 {
+			t.Errorf("got %d observations and problems %v", len(got.Observations()), got.Problems)
 		}
 	})
 	t.Run("row number beyond the limit", func(t *testing.T) {
