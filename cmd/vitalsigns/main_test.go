@@ -623,3 +623,22 @@ func TestTemplateCommand(t *testing.T) {
 		t.Errorf("Data sheet header: %v, %v", hdr, err)
 	}
 }
+
+// Commentary that a spreadsheet would run as a formula is stored as written,
+// exported to JSON as written, and to CSV behind an apostrophe.
+func TestExportGuardsFormulas(t *testing.T) {
+	data := t.TempDir()
+	in := writeFile(t, t.TempDir(), "october.csv", "Period,Indicator,Value,Commentary,Outcome\n"+
+		"2026-10,Referrals,410,\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",@SUM(A1)\n")
+	if out, stderr, code := vitalsigns(t, "ingest", "--data-dir", data, in); code != 0 {
+		t.Fatalf("ingest: exit %d\n%s%s", code, out, stderr)
+	}
+	csvOut, _, _ := vitalsigns(t, "export", "--data-dir", data, "--format", "csv")
+	if !strings.Contains(csvOut, `"'=HYPERLINK(""http://evil"",""x"")",'@SUM(A1)`) {
+		t.Errorf("csv export does not guard formula-like text:\n%s", csvOut)
+	}
+	jsonOut, _, _ := vitalsigns(t, "export", "--data-dir", data, "--format", "json")
+	if !strings.Contains(jsonOut, `"commentary": "=HYPERLINK(\"http://evil\",\"x\")"`) {
+		t.Errorf("json export should give the text as stored:\n%s", jsonOut)
+	}
+}
