@@ -39,6 +39,9 @@ type Options struct {
 	// long-layout column mixing fractions and percentages, two scorecard
 	// columns for the same period) still rejects it.
 	Lenient bool
+	// HiddenSheets reads hidden sheets too; by default they are skipped, as
+	// workbooks keep lookup tables and old months there.
+	HiddenSheets bool
 }
 
 // The defaults of Options.

@@ -182,7 +182,7 @@ func TestReadBad(t *testing.T) {
 			"noheader.bad.xlsx: Sheet1!A2: this row looks like the header (Period, Indicator, Team) but lacks Value (or Actual, Result, Performance) (expected a header row within the first 20 rows naming the columns Period, Indicator and Value (and optionally Team, Numerator, Denominator, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1)",
 		}},
 		{"hiddenonly.bad.xlsx", []string{
-			"hiddenonly.bad.xlsx: no table found: expected a header row within the first 20 rows naming the columns Period, Indicator and Value (and optionally Team, Numerator, Denominator, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1 (hidden sheets are not read)",
+			"hiddenonly.bad.xlsx: no table found: expected a header row within the first 20 rows naming the columns Period, Indicator and Value (and optionally Team, Numerator, Denominator, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1 (hidden sheets are not read unless --ingest.hidden-sheets is given)",
 		}},
 	}
 	for _, tt := range tests {

@@ -80,7 +80,7 @@ func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt O
 	hidden := 0
 	rows := 0 // rows of the sheets before, as their last row numbers
 	for _, sheet := range f.GetSheetList() {
-		if visible, err := f.GetSheetVisible(sheet); err != nil || !visible {
+		if visible, err := f.GetSheetVisible(sheet); !opt.HiddenSheets && (err != nil || !visible) {
 			hidden++
 			continue
 		}
@@ -106,7 +106,7 @@ func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt O
 	}
 	r.noHeader(tables)
 	if hidden > 0 && len(r.probs) > 0 {
-		r.probs[len(r.probs)-1].Hint = strings.TrimPrefix(r.probs[len(r.probs)-1].Hint+"; hidden sheets are not read", "; ")
+		r.probs[len(r.probs)-1].Hint = strings.TrimPrefix(r.probs[len(r.probs)-1].Hint+"; hidden sheets are not read unless --ingest.hidden-sheets is given", "; ")
 	}
 	return nil
 }

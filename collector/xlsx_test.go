@@ -330,3 +330,14 @@ func TestXLSXBadSheet(t *testing.T) {
 		})
 	}
 }
+
+// Hidden sheets are skipped unless asked for.
+func TestHiddenSheetsOption(t *testing.T) {
+	res, err := ReadFile(context.Background(), "testdata/hiddenonly.bad.xlsx", testCatalogue(), Options{HiddenSheets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != 0 || len(res.Observations()) == 0 {
+		t.Errorf("with HiddenSheets: problems %v, %d observations; want the hidden sheet's figures", res.Problems, len(res.Observations()))
+	}
+}

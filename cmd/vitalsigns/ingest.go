@@ -91,6 +91,7 @@ func limitFlags(c *cobra.Command, o *collector.Options) {
 	c.Flags().IntVar(&o.MaxRows, "ingest.max-rows", collector.DefaultMaxRows, "refuse files with more rows than this")
 	c.Flags().IntVar(&o.MaxCols, "ingest.max-columns", collector.DefaultMaxCols, "refuse rows with more columns than this")
 	c.Flags().IntVar(&o.MaxCells, "ingest.max-cells", collector.DefaultMaxCells, "refuse sheets with more cells holding a value than this")
+	c.Flags().BoolVar(&o.HiddenSheets, "ingest.hidden-sheets", false, "read hidden sheets too (by default they are skipped)")
 }
 
 func (a *app) sourcesCommand() *cobra.Command {
