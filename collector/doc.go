@@ -79,7 +79,8 @@
 //
 // # Values
 //
-// Numbers, "87.5%", "1,234" and "£1,234" are read; blank, "-", "n/a",
+// Numbers, "87.5%", "1,234", "£1,234.50", accounting negatives "(12)", a
+// leading apostrophe ('87.5) and non-breaking spaces are read; blank, "-", "n/a",
 // ".." and dashes mean no value (status missing); "c", "x", "*", "<5" (any
 // "<n"), "low" and "[c]"/"[x]" mean a suppressed small number. Neither is
 // ever zero. A marker wins over the Status column. When Value is blank

@@ -49,6 +49,11 @@ func trimCell(s string) string {
 // reason fit for a Problem.
 func parseValue(s string) (value, error) {
 	s = trimCell(s)
+	// A leading apostrophe is how a spreadsheet user forces a number to be
+	// kept as text; it is not part of the value.
+	if rest, ok := strings.CutPrefix(s, "'"); ok {
+		s = trimCell(rest)
+	}
 	if s == "" {
 		return value{kind: valueBlank}, nil
 	}
@@ -69,6 +74,9 @@ func parseValue(s string) (value, error) {
 	neg := false
 	if rest, ok := strings.CutPrefix(num, "-"); ok {
 		num, neg = rest, true
+	} else if len(num) > 2 && num[0] == '(' && num[len(num)-1] == ')' {
+		// Accounting style: (12) is -12.
+		num, neg = trimCell(num[1:len(num)-1]), true
 	}
 	num = strings.TrimPrefix(num, "£")
 	num, ok := ungroup(num)
