@@ -157,8 +157,8 @@ func benchIngest(b *testing.B, path string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(res.Problems) > 0 || len(res.Observations()) != benchRows {
-			b.Fatalf("got %d observations and problems %v", len(res.Observations()), res.Problems)
+		if len(res.Problems) > 0 || res.Figures().Len() != benchRows {
+			b.Fatalf("got %d observations and problems %v", res.Figures().Len(), res.Problems)
 		}
 		return res
 	}
@@ -175,7 +175,7 @@ func benchIngest(b *testing.B, path string) {
 		rowsPerSec(b)
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	})
-	obs := read().Observations()
+	obs := read().Figures()
 	dir := b.TempDir()
 	n := 0
 	fresh := func(b *testing.B) *store.Store {
@@ -192,7 +192,7 @@ func benchIngest(b *testing.B, path string) {
 			b.StopTimer()
 			s := fresh(b)
 			b.StartTimer()
-			if _, err := s.Ingest(ctx, vs.Source{Name: "bench", SHA256: "x"}, vs.ObservationSlice(obs)); err != nil {
+			if _, err := s.Ingest(ctx, vs.Source{Name: "bench", SHA256: "x"}, obs); err != nil {
 				b.Fatal(err)
 			}
 			b.StopTimer()
