@@ -1547,51 +1547,27 @@ func appendText(dst, raw []byte) ([]byte, int, error) {
 		return append(dst, raw...), len(raw), nil
 	}
 	chars := 0
-	for i := 0; i < len(raw); {
-		c := raw[i]
-		switch {
-		case c == '&':
-			j := bytes.IndexByte(raw[i:], ';')
-			if j < 0 {
-				return dst, chars, fmt.Errorf("invalid character entity %.12q", raw[i:])
+	for i := 0; i < len(raw); chars++ {
+		if raw[i] != '&' {
+			var err error
+			if dst, i, err = appendPlain(dst, raw, i); err != nil {
+				return dst, chars, err
 			}
-			ref := raw[i+1 : i+j]
-			r, ok := decodeRef(ref)
-			if !ok {
-				return dst, chars, fmt.Errorf("invalid character entity %.12q", raw[i:i+j+1])
-			}
-			if !isXMLChar(r) {
-				return dst, chars, fmt.Errorf("illegal character code %U", r)
-			}
-			dst = utf8.AppendRune(dst, r)
-			chars++
-			i += j + 1
-		case c == '\r':
-			dst = append(dst, '\n')
-			chars++
-			i++
-			if i < len(raw) && raw[i] == '\n' {
-				i++
-			}
-		case c < 0x80:
-			if c < 0x20 && c != '\t' && c != '\n' {
-				return dst, chars, fmt.Errorf("illegal character code %U", rune(c))
-			}
-			dst = append(dst, c)
-			chars++
-			i++
-		default:
-			r, n := utf8.DecodeRune(raw[i:])
-			if r == utf8.RuneError && n == 1 {
-				return dst, chars, errors.New("invalid UTF-8")
-			}
-			if !isXMLChar(r) {
-				return dst, chars, fmt.Errorf("illegal character code %U", r)
-			}
-			dst = append(dst, raw[i:i+n]...)
-			chars++
-			i += n
+			continue
 		}
+		j := bytes.IndexByte(raw[i:], ';')
+		if j < 0 {
+			return dst, chars, fmt.Errorf("invalid character entity %.12q", raw[i:])
+		}
+		r, ok := decodeRef(raw[i+1 : i+j])
+		if !ok {
+			return dst, chars, fmt.Errorf("invalid character entity %.12q", raw[i:i+j+1])
+		}
+		if !isXMLChar(r) {
+			return dst, chars, fmt.Errorf("illegal character code %U", r)
+		}
+		dst = utf8.AppendRune(dst, r)
+		i += j + 1
 	}
 	return dst, chars, nil
 }
@@ -1600,37 +1576,42 @@ func appendText(dst, raw []byte) ([]byte, int, error) {
 // ends normalised and characters checked.
 func appendCDATA(dst, raw []byte) ([]byte, int, error) {
 	chars := 0
-	for i := 0; i < len(raw); {
-		c := raw[i]
-		switch {
-		case c == '\r':
-			dst = append(dst, '\n')
-			chars++
-			i++
-			if i < len(raw) && raw[i] == '\n' {
-				i++
-			}
-		case c < 0x80:
-			if c < 0x20 && c != '\t' && c != '\n' {
-				return dst, chars, fmt.Errorf("illegal character code %U", rune(c))
-			}
-			dst = append(dst, c)
-			chars++
-			i++
-		default:
-			r, n := utf8.DecodeRune(raw[i:])
-			if r == utf8.RuneError && n == 1 {
-				return dst, chars, errors.New("invalid UTF-8")
-			}
-			if !isXMLChar(r) {
-				return dst, chars, fmt.Errorf("illegal character code %U", r)
-			}
-			dst = append(dst, raw[i:i+n]...)
-			chars++
-			i += n
+	for i := 0; i < len(raw); chars++ {
+		var err error
+		if dst, i, err = appendPlain(dst, raw, i); err != nil {
+			return dst, chars, err
 		}
 	}
 	return dst, chars, nil
+}
+
+// appendPlain appends the one character at raw[i] that is not a reference,
+// with \r\n and \r normalised to \n as XML requires, after checking that XML
+// allows it, and returns the index after it.
+func appendPlain(dst, raw []byte, i int) ([]byte, int, error) {
+	c := raw[i]
+	switch {
+	case c == '\r':
+		dst = append(dst, '\n')
+		i++
+		if i < len(raw) && raw[i] == '\n' {
+			i++
+		}
+		return dst, i, nil
+	case c < 0x80:
+		if c < 0x20 && c != '\t' && c != '\n' {
+			return dst, i, fmt.Errorf("illegal character code %U", rune(c))
+		}
+		return append(dst, c), i + 1, nil
+	}
+	r, n := utf8.DecodeRune(raw[i:])
+	if r == utf8.RuneError && n == 1 {
+		return dst, i, errors.New("invalid UTF-8")
+	}
+	if !isXMLChar(r) {
+		return dst, i, fmt.Errorf("illegal character code %U", r)
+	}
+	return append(dst, raw[i:i+n]...), i + n, nil
 }
 
 // decodeRef decodes the five predefined entities and character
