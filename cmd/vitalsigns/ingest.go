@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -38,6 +40,13 @@ is rejected.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// A file's figures are held until its one transaction: collect
+			// garbage at half the default heap growth, which cuts the peak
+			// memory of a million-row file by a sixth at no cost in time
+			// (BENCHMARKS.md). GOGC, if set, still wins.
+			if os.Getenv("GOGC") == "" {
+				debug.SetGCPercent(50)
+			}
 			cat, err := a.catalogue()
 			if err != nil {
 				return err
