@@ -29,6 +29,9 @@ type label struct {
 	// fyToo is set for text such as "2011-12" that reads both as a month
 	// and as a financial year; an annual indicator takes the year.
 	fyToo int
+	// commencing marks a day that starts a week or fortnight ("w/c
+	// 01/04/2024"): the period ends 6 (or 13) days later.
+	commencing bool
 }
 
 // Date serials outside 1990–2099 are refused as implausible.
@@ -102,6 +105,14 @@ func parseLabel(s string, serials, date1904 bool) (label, error) {
 		}
 		return label{}, bad()
 	}
+	if rest, ok := cutPrefix(s, commencingPrefixes); ok {
+		// "w/c 01/04/2024": the day a week starts.
+		if l, err := parseLabel(rest, serials, date1904); err == nil && l.kind == labelDay && !l.commencing {
+			l.commencing = true
+			return l, nil
+		}
+		return label{}, bad()
+	}
 	if l, ok := parseISO(s); ok {
 		return l, nil
 	}
@@ -124,10 +135,18 @@ func parseLabel(s string, serials, date1904 bool) (label, error) {
 // "w/e 07/04/2024" or "Week ending 07/04/2024". Lower case.
 var endingPrefixes = []string{"week ending", "fortnight ending", "period ending", "wk ending", "w/e", "w.e.", "f/e"}
 
+// commencingPrefixes introduce the day a week or fortnight starts, as in
+// "w/c 01/04/2024" or "Week commencing 01/04/2024". Lower case.
+var commencingPrefixes = []string{"week commencing", "fortnight commencing", "week beginning", "wk commencing", "w/c", "w.c.", "w/b", "f/c"}
+
 // cutEnding removes a week-ending prefix (and a colon after it) from s.
-func cutEnding(s string) (string, bool) {
+func cutEnding(s string) (string, bool) { return cutPrefix(s, endingPrefixes) }
+
+// cutPrefix removes the first of prefixes that s starts with (any case),
+// and a colon after it.
+func cutPrefix(s string, prefixes []string) (string, bool) {
 	low := strings.ToLower(s)
-	for _, p := range endingPrefixes {
+	for _, p := range prefixes {
 		if strings.HasPrefix(low, p) {
 			rest := trimCell(strings.TrimPrefix(trimCell(s[len(p):]), ":"))
 			return rest, rest != ""
@@ -343,12 +362,15 @@ func (l label) resolveText(f vs.Frequency, text func() string) (vs.Period, error
 	coarse := func(what string) error {
 		return fmt.Errorf("%s is %s, but the indicator is reported %s: give %s", vs.Quote(text()), what, f, wantFor(f))
 	}
+	if l.commencing && f != vs.Weekly && f != vs.Biweekly {
+		return vs.Period{}, fmt.Errorf("%s is the start of a week, but the indicator is reported %s: give %s", vs.Quote(text()), f, wantFor(f))
+	}
 	switch f {
 	case vs.Weekly, vs.Biweekly:
 		if l.kind != labelDay {
 			return vs.Period{}, coarse(l.kind.String())
 		}
-		return vs.WeekEnding(f, l.date), nil
+		return vs.WeekEnding(f, l.ending(f)), nil
 	case vs.Monthly:
 		if l.kind == labelQuarter || l.kind == labelYear {
 			return vs.Period{}, coarse(l.kind.String())
@@ -359,6 +381,18 @@ func (l label) resolveText(f vs.Frequency, text func() string) (vs.Period, error
 		}
 	}
 	return vs.PeriodContaining(f, l.date), nil
+}
+
+// ending returns the last day of the week or fortnight a day label names:
+// the day itself, or for a "week commencing" label 6 (13) days on.
+func (l label) ending(f vs.Frequency) vs.Date {
+	if !l.commencing {
+		return l.date
+	}
+	if f == vs.Biweekly {
+		return l.date.AddDays(13)
+	}
+	return l.date.AddDays(6)
 }
 
 // resolveWide turns the label heading a column of a wide table into the
@@ -372,10 +406,10 @@ func (l label) resolveWide(f vs.Frequency) (vs.Period, bool) {
 	switch f {
 	case vs.Weekly, vs.Biweekly:
 		if l.kind == labelDay {
-			return vs.WeekEnding(f, l.date), true
+			return vs.WeekEnding(f, l.ending(f)), true
 		}
 	case vs.Monthly:
-		if l.kind == labelDay || l.kind == labelMonth {
+		if !l.commencing && (l.kind == labelDay || l.kind == labelMonth) {
 			return vs.PeriodContaining(f, l.date), true
 		}
 	case vs.Quarterly:

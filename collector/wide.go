@@ -23,8 +23,9 @@ type periodCol struct {
 
 // labelKey identifies the period a header names, whatever its spelling.
 type labelKey struct {
-	kind labelKind
-	date vs.Date
+	kind       labelKind
+	date       vs.Date
+	commencing bool
 }
 
 // place names a cell for the text of a message: Data!C5, or for csv a line
@@ -73,7 +74,7 @@ func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos f
 	kept := pcs[:0]
 	for _, pc := range pcs {
 		pc.at = pos(pc.col)
-		k := labelKey{pc.l.kind, pc.l.date}
+		k := labelKey{pc.l.kind, pc.l.date, pc.l.commencing}
 		if j, dup := seen[k]; dup {
 			first := kept[j]
 			r.problem(pc.at, fieldNames[fPeriod], fmt.Sprintf("the columns headed %s (%s) and %s (%s) are the same period",

@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -446,6 +447,8 @@ func TestWideHeaderForms(t *testing.T) {
 		{"07/04/2024", "cla_awaiting_health_assessment", vs.WeekEnding(vs.Weekly, vs.Date{Year: 2024, Month: 4, Day: 7})},
 		{"w/e 07/04/2024", "cla_awaiting_health_assessment", vs.WeekEnding(vs.Weekly, vs.Date{Year: 2024, Month: 4, Day: 7})},
 		{"Week ending: 7 April 2024", "", vs.Period{}}, // only numeric dates
+		{"w/c 01/04/2024", "cla_awaiting_health_assessment", vs.WeekEnding(vs.Weekly, vs.Date{Year: 2024, Month: 4, Day: 7})},
+		{"Week commencing 1/4/2024", "cla_awaiting_health_assessment", vs.WeekEnding(vs.Weekly, vs.Date{Year: 2024, Month: 4, Day: 7})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.header, func(t *testing.T) {
@@ -497,6 +500,9 @@ func TestResolveWide(t *testing.T) {
 		{"2024/25 Q4", vs.Annual, vs.Period{}},
 		{"07/04/2024", vs.Weekly, vs.WeekEnding(vs.Weekly, d(2024, 4, 7))},
 		{"w/e 14/04/2024", vs.Biweekly, vs.WeekEnding(vs.Biweekly, d(2024, 4, 14))},
+		{"w/c 01/04/2024", vs.Weekly, vs.WeekEnding(vs.Weekly, d(2024, 4, 7))},
+		{"fortnight commencing 01/04/2024", vs.Biweekly, vs.WeekEnding(vs.Biweekly, d(2024, 4, 14))},
+		{"w/c 01/04/2024", vs.Monthly, vs.Period{}}, // a week is not a month
 		{"Apr-24", vs.Weekly, vs.Period{}},
 		{"Apr-24", vs.Biweekly, vs.Period{}},
 	}
@@ -530,6 +536,9 @@ func TestParseLabelScorecardForms(t *testing.T) {
 		{in: "w/e 07/04/2024", want: label{kind: labelDay, date: vs.Date{Year: 2024, Month: time.April, Day: 7}}},
 		{in: "Week ending: 2024-04-07", want: label{kind: labelDay, date: vs.Date{Year: 2024, Month: time.April, Day: 7}}},
 		{in: "w/e Apr-24", err: true},
+		{in: "w/c 01/04/2024", want: label{kind: labelDay, date: vs.Date{Year: 2024, Month: time.April, Day: 1}, commencing: true}},
+		{in: "w/c Apr-24", err: true},
+		{in: "w/c w/c 01/04/2024", err: true},
 		{in: "w/e", err: true},
 		{in: "13/2024", err: true},
 		{in: "25/26", err: true}, // a short year only with a quarter
@@ -547,5 +556,20 @@ func TestParseLabelScorecardForms(t *testing.T) {
 				t.Errorf("parseLabel(%q) = %+v, want %+v", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// In the long layout a "week commencing" period is the week that starts
+// that day, and no month's figure.
+func TestWeekCommencingLong(t *testing.T) {
+	l, err := parseLabel("w/c 01/04/2024", false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := l.resolve(vs.Weekly, "w/c 01/04/2024"); err != nil || p != vs.WeekEnding(vs.Weekly, vs.Date{Year: 2024, Month: time.April, Day: 7}) {
+		t.Errorf("weekly: %v, %v", p, err)
+	}
+	if _, err := l.resolve(vs.Monthly, "w/c 01/04/2024"); err == nil || !strings.Contains(err.Error(), "is the start of a week, but the indicator is reported monthly") {
+		t.Errorf("monthly: %v, want a clear refusal", err)
 	}
 }
