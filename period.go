@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // period ends are instants in Europe/London on any machine
 )
@@ -63,14 +64,18 @@ func (d Date) String() string { return d.Time().Format(time.DateOnly) }
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
 // London is the zone that period ends are reckoned in.
-func London() *time.Location {
+func London() *time.Location { return london() }
+
+// london loads the zone once: time.LoadLocation parses the zone data on
+// every call, and period ends are computed for every indicator and team.
+var london = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("Europe/London")
 	if err != nil {
 		// time/tzdata is embedded above, so this cannot happen.
 		panic(fmt.Sprintf("load Europe/London: %v", err))
 	}
 	return loc
-}
+})
 
 // Period is a reporting period: a month, a financial quarter, a financial
 // year, or a week or fortnight identified by its ending date. The zero
