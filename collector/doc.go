@@ -36,7 +36,10 @@
 // that read as periods (see Periods: a date cell, a date serial, Apr-24,
 // April 2024, 2024-04, Sept 21, 04/2024, Apr '24, 2024/25 Q1, Q1 24/25,
 // 30/04/2024, w/e 07/04/2024, w/c 01/04/2024 — a week or fortnight
-// commencing that day). Result.Layout says "long", "wide", or "long
+// commencing that day). Where the names' column has no heading, a row of at
+// least three period headings is taken as the header and the blank column
+// just left of its first heading as the indicator names (each still checked
+// against the catalogue). Result.Layout says "long", "wide", or "long
 // and wide" for a workbook with sheets of both.
 //
 // Of the other columns only Team (absent or blank: the whole authority),

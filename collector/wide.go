@@ -2,6 +2,7 @@ package collector
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	vs "github.com/vitalsigns/vitalsigns"
@@ -50,9 +51,6 @@ func shownLabel(l label, text string) string {
 // labels. cols holds the fields the row names. Two columns naming the same
 // period are reported, and the second is not read.
 func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos func(int) where) bool {
-	if cols[fIndicator] < 0 {
-		return false
-	}
 	var pcs []periodCol
 	for i, c := range cells {
 		if trimCell(c) == "" {
@@ -69,6 +67,19 @@ func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos f
 	}
 	if len(pcs) < minPeriodCols {
 		return false
+	}
+	if cols[fIndicator] < 0 {
+		// Many scorecards leave the heading over the indicator names
+		// blank. Take the blank column just left of the table's first
+		// heading as the names, when the row is plainly a row of period
+		// headings (at least minBlankNamePeriods of them). A wrong guess
+		// cannot pass silently: every name is checked against the
+		// catalogue.
+		first := slices.IndexFunc(cells, func(c string) bool { return trimCell(c) != "" })
+		if len(pcs) < minBlankNamePeriods || first < 1 || first > pcs[0].col {
+			return false
+		}
+		cols[fIndicator] = first - 1
 	}
 	seen := map[labelKey]int{}
 	kept := pcs[:0]
@@ -98,6 +109,10 @@ func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos f
 	t.found, t.wide, t.cols, t.periods = true, true, wideCols, kept
 	return true
 }
+
+// minBlankNamePeriods is how many period headings a row needs to be taken
+// as a scorecard's header when the indicator names' column has no heading.
+const minBlankNamePeriods = 3
 
 // wideFigure is a cell of a wide row being read.
 type wideFigure struct {

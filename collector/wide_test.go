@@ -573,3 +573,38 @@ func TestWeekCommencingLong(t *testing.T) {
 		t.Errorf("monthly: %v, want a clear refusal", err)
 	}
 }
+
+// A scorecard whose names column has no heading is read when its header row
+// is plainly periods; the names are still checked against the catalogue.
+func TestWideBlankIndicatorHeading(t *testing.T) {
+	tests := []struct {
+		name, csv string
+		want      int // observations; -1: not read as a table
+		problem   string
+	}{
+		{"names in A", ",Apr-24,May-24,Jun-24\nReferrals,1,2,3\n", 3, ""},
+		{"names in A, team column in B", ",Team,Apr-24,May-24,Jun-24\nReferrals,north,1,2,3\n", 3, ""},
+		{"table starting in column B", ",,Apr-24,May-24,Jun-24\n,Referrals,1,2,3\n", 3, ""},
+		{"too few periods to be sure", ",Apr-24,May-24\nReferrals,1,2\n", -1, ""},
+		{"a name that is not an indicator", ",Apr-24,May-24,Jun-24\nTotal staff,1,2,3\n", 0, `unknown indicator "Total staff"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := readString(t, "x.csv", tt.csv, Options{})
+			switch {
+			case tt.want < 0:
+				if got.Layout == LayoutWide || len(got.Problems) == 0 {
+					t.Errorf("read as %s with %v; want no table found", got.Layout, got.Problems)
+				}
+			case tt.problem != "":
+				if len(got.Problems) == 0 || !strings.Contains(got.Problems[0].Reason, tt.problem) {
+					t.Errorf("problems %v, want %q", got.Problems, tt.problem)
+				}
+			default:
+				if len(got.Problems) != 0 || len(got.Observations()) != tt.want || got.Layout != LayoutWide {
+					t.Errorf("layout %s, %d observations, problems %v; want %d", got.Layout, len(got.Observations()), got.Problems, tt.want)
+				}
+			}
+		})
+	}
+}
