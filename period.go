@@ -1,6 +1,7 @@
 package vitalsigns
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -54,6 +55,12 @@ func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
 
 // Before reports whether d is before e.
 func (d Date) Before(e Date) bool { return d.Time().Before(e.Time()) }
+
+// Compare returns -1, 0 or +1 as d is before, the same as or after e (for
+// slices.SortFunc).
+func (d Date) Compare(e Date) int {
+	return cmp.Or(cmp.Compare(d.Year, e.Year), cmp.Compare(d.Month, e.Month), cmp.Compare(d.Day, e.Day))
+}
 
 // IsZero reports whether d is the zero date.
 func (d Date) IsZero() bool { return d == Date{} }

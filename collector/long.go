@@ -351,7 +351,7 @@ type reader struct {
 	pct     []uint64 // bit i: obs[i] is a plain number of a percent indicator
 	probs   vs.Problems
 	dropped int
-	seen    map[seenKey]loc
+	seen    seenIndex
 	sheets  []string // the sheet of each table, by table.idx
 	labels  map[string]label
 	texts   map[string]string // interned Commentary and Outcome text
@@ -375,7 +375,7 @@ type reader struct {
 }
 
 func newReader(file string, cat *vs.Catalogue) *reader {
-	return &reader{file: file, m: newMatcher(cat), seen: map[seenKey]loc{}, obs: newFigures(),
+	return &reader{file: file, m: newMatcher(cat), seen: newSeenIndex(), obs: newFigures(),
 		labels: map[string]label{}, texts: map[string]string{},
 		privacy: compilePrivacy(cat.Privacy), private: map[string]struct{}{}}
 }
@@ -668,11 +668,9 @@ func (r *reader) longData(t *table, cells []string, pos func(int) where) {
 	// Two rows for the same indicator, team and period.
 	if ind != nil && team != "" && !period.IsZero() {
 		key := seenKey{ind: indIdx, team: teamIdx, day: dayNumber(period.Last)}
-		if first, dup := r.seen[key]; dup {
+		if first, dup := r.seen.first(key, t.compact(indAt)); dup {
 			bad(fIndicator, indAt, fmt.Sprintf("a second row for indicator %s, team %s, period %s: the first is at %s",
 				ind.ID, team, period, r.where(first)), "keep one of the two rows")
-		} else {
-			r.seen[key] = t.compact(indAt)
 		}
 	}
 	if len(r.probs)+r.dropped > before {

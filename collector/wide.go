@@ -179,12 +179,11 @@ func (r *reader) wideData(t *table, cells []string, pos func(int) where) {
 			continue
 		}
 		key := seenKey{ind: indIdx, team: teamIdx, day: dayNumber(period.Last)}
-		if first, dup := r.seen[key]; dup {
+		if first, dup := r.seen.first(key, t.compact(at)); dup {
 			rc.bad(fValue, at, fmt.Sprintf("a second figure for indicator %s, team %s, period %s: the first is at %s",
 				ind.ID, team, period, place(r.where(first))), "keep one of the two")
 			continue
 		}
-		r.seen[key] = t.compact(at)
 		if fig.drop {
 			continue
 		}
