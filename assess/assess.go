@@ -105,24 +105,56 @@ func DueBy(p vs.Period) time.Time {
 type Item struct {
 	Indicator *vs.Indicator
 	Team      vs.Team
-	// Latest is the figure for the latest period reported; Has is false
-	// when nothing was ever reported.
-	Latest vs.Observation
-	Has    bool
+	// History is every period reported (or derived from the teams below),
+	// oldest first; Latest is its last point. Has is false when nothing
+	// was ever reported.
+	History []Point
+	Latest  vs.Observation
+	Has     bool
+	// Derived is set when the latest figure is a total of the teams below.
+	Derived bool
 	// Previous is the figure for the period before Latest, if reported.
 	Previous    vs.Observation
 	HasPrevious bool
-	Threshold   vs.Threshold
+	// LastYear is the figure for the same period a year before Latest.
+	LastYear    vs.Observation
+	HasLastYear bool
+	// SincePrevious and SinceLastYear are the directions of travel.
+	SincePrevious Direction
+	SinceLastYear Direction
+	Threshold     vs.Threshold
 	// Verdict is the RAG of the latest figure (Green, Amber, Red or
 	// Unrated); State is the standing shown, which is Stale, NoData or
 	// Suppressed when those apply.
 	Verdict State
 	State   State
+	// PreviousVerdict is the RAG of the previous period's figure.
+	PreviousVerdict State
 	// BelowMinDenominator flags a figure whose denominator is under the
 	// indicator's minimum: shown, but not to be alarmed on.
 	BelowMinDenominator bool
-	PeriodEnd           time.Time
-	DueBy               time.Time
+	// Benchmarks compares the latest figure with each published benchmark.
+	Benchmarks []BenchmarkComparison
+	// Windows counts verdicts over the latest periods, for alerts
+	// (Prometheus holds no monthly history to count over).
+	Windows   Windows
+	PeriodEnd time.Time
+	DueBy     time.Time
+	// Notes are data-quality notes, e.g. a supplied total that differs
+	// from the sum of its teams.
+	Notes []string
+}
+
+// Windows counts RAG verdicts over the latest periods of a series.
+type Windows struct {
+	// RedOfLast3 is how many of the last three periods (the latest and
+	// the two before it, as periods, not as reports) were red.
+	RedOfLast3 int
+	// AmberRun and RedRun count the consecutive periods, ending with the
+	// latest, that were amber (or red) and not below the minimum
+	// denominator; a missing period ends a run.
+	AmberRun int
+	RedRun   int
 }
 
 // Snapshot is one consistent view of every indicator for every team,
@@ -145,60 +177,85 @@ func (s *Snapshot) Item(id, team string) (Item, bool) {
 	return s.Items[i], true
 }
 
-// Build assesses latest, the figures in force (one per indicator, team and
-// period), at instant now. Figures for unknown indicators or teams are
-// ignored.
-func Build(cat *vs.Catalogue, latest []vs.Observation, stats vs.IngestStats, now time.Time) *Snapshot {
-	type pair struct{ last, prev *vs.Observation }
-	byKey := map[[2]string]*pair{}
-	for i := range latest {
-		o := &latest[i]
-		k := [2]string{o.Indicator, o.Team}
-		p := byKey[k]
-		if p == nil {
-			p = &pair{}
-			byKey[k] = p
-		}
-		if p.last == nil || p.last.Period.Before(o.Period) {
-			p.last = o
-		}
-	}
-	for i := range latest {
-		o := &latest[i]
-		p := byKey[[2]string{o.Indicator, o.Team}]
-		if o.Period == p.last.Period.Prev() {
-			p.prev = o
-		}
-	}
-
+// Build assesses figures, the figures in force (one per indicator, team and
+// period, as vitalsigns.Reader.Latest gives them), at instant now. Teams
+// with teams below them get totals derived for the periods they were not
+// given a figure for (see aggregate). Figures for unknown indicators or
+// teams are ignored.
+func Build(cat *vs.Catalogue, figures []vs.Observation, stats vs.IngestStats, now time.Time) *Snapshot {
+	ser := groupSeries(cat, figures)
+	notes := aggregate(cat, ser)
 	s := &Snapshot{Built: now, Catalogue: cat, Ingest: stats, index: map[[2]string]int{}}
 	teams := cat.TeamIDs()
 	for i := range cat.Indicators {
 		ind := &cat.Indicators[i]
 		for _, tid := range teams {
 			team, _ := cat.Team(tid)
-			it := Item{Indicator: ind, Team: team, State: NoData, Verdict: Unrated}
-			if p := byKey[[2]string{ind.ID, tid}]; p != nil {
-				it.Latest, it.Has = *p.last, true
-				if p.prev != nil {
-					it.Previous, it.HasPrevious = *p.prev, true
+			key := [2]string{ind.ID, tid}
+			it := Item{Indicator: ind, Team: team, State: NoData, Verdict: Unrated, PreviousVerdict: Unrated, Notes: notes[key]}
+			if pts := ser[key]; len(pts) > 0 {
+				for j := range pts {
+					pts[j].Team = tid
+					rate(ind, &pts[j])
 				}
+				it.History = pts
 				assessLatest(&it, now)
 			}
-			s.index[[2]string{ind.ID, tid}] = len(s.Items)
+			s.index[key] = len(s.Items)
 			s.Items = append(s.Items, it)
 		}
 	}
 	return s
 }
 
+// rate sets a point's verdict and small-denominator flag.
+func rate(ind *vs.Indicator, p *Point) {
+	p.Verdict = Unrated
+	if p.Denominator.Valid && ind.MinDenominator > 0 && p.Denominator.Float64 < ind.MinDenominator {
+		p.Small = true
+	}
+	if p.HasValue() {
+		p.Verdict = Rate(ind, p.Period, p.Value.Float64)
+	}
+}
+
+// at returns the point of the history for period p.
+func at(history []Point, p vs.Period) (Point, bool) {
+	i, ok := slices.BinarySearchFunc(history, p, func(x Point, p vs.Period) int { return x.Period.Compare(p) })
+	if !ok {
+		return Point{}, false
+	}
+	return history[i], true
+}
+
+// yearBefore returns the period of the same frequency a year before p.
+func yearBefore(p vs.Period) vs.Period {
+	first := p.First()
+	return vs.PeriodContaining(p.Freq, vs.Date{Year: first.Year - 1, Month: first.Month, Day: first.Day})
+}
+
 func assessLatest(it *Item, now time.Time) {
-	o, ind := it.Latest, it.Indicator
+	ind := it.Indicator
+	last := it.History[len(it.History)-1]
+	o := last.Observation
+	it.Latest, it.Has, it.Derived = o, true, last.Derived
 	it.PeriodEnd = o.Period.End()
 	it.DueBy = DueBy(o.Period)
 	it.Threshold, _ = ind.ThresholdAt(o.Period)
-	if o.Denominator.Valid && ind.MinDenominator > 0 && o.Denominator.Float64 < ind.MinDenominator {
-		it.BelowMinDenominator = true
+	it.BelowMinDenominator = last.Small
+	prev, hasPrev := at(it.History, o.Period.Prev())
+	if hasPrev {
+		it.Previous, it.HasPrevious, it.PreviousVerdict = prev.Observation, true, prev.Verdict
+		it.SincePrevious = Travel(ind, prev, last)
+	} else {
+		it.SincePrevious = Direction{From: o.Period.Prev(), Arrow: Flat, Judgement: NoComparison}
+	}
+	ly, hasLY := at(it.History, yearBefore(o.Period))
+	if hasLY {
+		it.LastYear, it.HasLastYear = ly.Observation, true
+		it.SinceLastYear = Travel(ind, ly, last)
+	} else {
+		it.SinceLastYear = Direction{From: yearBefore(o.Period), Arrow: Flat, Judgement: NoComparison}
 	}
 	switch {
 	case o.Status == vs.StatusSuppressed:
@@ -206,12 +263,45 @@ func assessLatest(it *Item, now time.Time) {
 	case o.Status == vs.StatusMissing || !o.Value.Valid:
 		it.State = NoData
 	default:
-		it.Verdict = Rate(ind, o.Period, o.Value.Float64)
+		it.Verdict = last.Verdict
 		it.State = it.Verdict
+		for _, b := range ind.Benchmarks {
+			it.Benchmarks = append(it.Benchmarks, Compare(ind, o.Value.Float64, b))
+		}
 	}
+	it.Windows = windows(it.History)
 	if now.After(it.DueBy) {
 		it.State = Stale
 	}
+}
+
+// windows counts the verdicts of the latest periods. Periods are counted
+// as periods: a gap in the reports ends a run and counts as not red.
+func windows(history []Point) Windows {
+	var w Windows
+	last := history[len(history)-1].Period
+	p := last
+	for range 3 {
+		if pt, ok := at(history, p); ok && pt.Verdict == Red && !pt.Small {
+			w.RedOfLast3++
+		}
+		p = p.Prev()
+	}
+	for _, run := range []struct {
+		state State
+		n     *int
+	}{{Amber, &w.AmberRun}, {Red, &w.RedRun}} {
+		p := last
+		for {
+			pt, ok := at(history, p)
+			if !ok || pt.Verdict != run.state || pt.Small {
+				break
+			}
+			*run.n++
+			p = p.Prev()
+		}
+	}
+	return w
 }
 
 // Counts tallies the states of the given items, for a report's cover.
@@ -227,4 +317,61 @@ func Counts(items []Item) map[State]int {
 func (s *Snapshot) ForTeam(team string) []Item {
 	out := slices.Clone(s.Items)
 	return slices.DeleteFunc(out, func(it Item) bool { return it.Team.ID != team })
+}
+
+// Cover is what the front of a report says about a team's indicators: how
+// many are on target and how many not ("12 on target, 23 not"), which
+// turned red this period, and which are improving or worsening.
+type Cover struct {
+	Team vs.Team
+	// OnTarget counts green verdicts; NotOnTarget amber and red. Stale
+	// figures count by their verdict (the report says they are late);
+	// indicators without a verdict are in Unrated or NoVerdict.
+	OnTarget, NotOnTarget int
+	Green, Amber, Red     int
+	// NoVerdict counts indicators with no figure, a suppressed one, or
+	// none rated; Unrated those with a figure but no threshold.
+	NoVerdict, Unrated int
+	Stale              int
+	TurnedRed          []*vs.Indicator // red now, not red in the previous period
+	Worsening          []*vs.Indicator // against the previous period, by polarity
+	Improving          []*vs.Indicator
+	Notes              int // data-quality notes
+}
+
+// CoverFor summarises the items of one team.
+func (s *Snapshot) CoverFor(team string) Cover {
+	c := Cover{}
+	c.Team, _ = s.Catalogue.Team(team)
+	for _, it := range s.ForTeam(team) {
+		switch it.Verdict {
+		case Green:
+			c.Green++
+		case Amber:
+			c.Amber++
+		case Red:
+			c.Red++
+			if it.PreviousVerdict != Red && it.HasPrevious {
+				c.TurnedRed = append(c.TurnedRed, it.Indicator)
+			}
+		case Unrated:
+			if it.Has && it.State != Suppressed && it.State != NoData {
+				c.Unrated++
+			} else {
+				c.NoVerdict++
+			}
+		}
+		if it.State == Stale {
+			c.Stale++
+		}
+		switch it.SincePrevious.Judgement {
+		case Worsening:
+			c.Worsening = append(c.Worsening, it.Indicator)
+		case Improving:
+			c.Improving = append(c.Improving, it.Indicator)
+		}
+		c.Notes += len(it.Notes)
+	}
+	c.OnTarget, c.NotOnTarget = c.Green, c.Amber+c.Red
+	return c
 }
