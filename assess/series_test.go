@@ -132,7 +132,9 @@ func TestTravel(t *testing.T) {
 	pct := &vs.Indicator{ID: "p", Unit: vs.UnitPercent, Polarity: vs.HigherIsBetter}
 	low := &vs.Indicator{ID: "l", Unit: vs.UnitNumber, Polarity: vs.LowerIsBetter}
 	neutral := &vs.Indicator{ID: "n", Unit: vs.UnitCount, Polarity: vs.Neutral}
-	pt := func(v float64) assess.Point { return assess.Point{Observation: vs.Observation{Value: nf(v), Status: vs.StatusActual}} }
+	pt := func(v float64) assess.Point {
+		return assess.Point{Observation: vs.Observation{Value: nf(v), Status: vs.StatusActual}}
+	}
 	missing := assess.Point{Observation: vs.Observation{Status: vs.StatusMissing}}
 	tests := []struct {
 		name     string
