@@ -47,6 +47,18 @@ var (
 		"When the next period's figures are due, including the grace period; later than this the data is overdue.", it, nil)
 	descSmall = prometheus.NewDesc(ns+"_indicator_below_min_denominator",
 		"1 when the latest value's denominator is under the indicator's minimum: shown, not to be alarmed on.", it, nil)
+	descDirection = prometheus.NewDesc(ns+"_indicator_direction",
+		"Direction of travel of the latest value, judged by polarity: 1 improving, 0 unchanged, -1 worsening; absent with nothing to compare or a neutral indicator.", append(it, "against"), nil)
+	descChange = prometheus.NewDesc(ns+"_indicator_change",
+		"Change of the latest value from the compared period, in the indicator's unit.", append(it, "against"), nil)
+	descComparison = prometheus.NewDesc(ns+"_indicator_benchmark_comparison",
+		"The latest value against a published benchmark, by polarity: 1 better, 0 similar, -1 worse.", append(it, "source"), nil)
+	descRedOf3 = prometheus.NewDesc(ns+"_indicator_red_periods_of_last_3",
+		"How many of the last three periods were red (not counting values below the minimum denominator).", it, nil)
+	descAmberRun = prometheus.NewDesc(ns+"_indicator_amber_run_periods",
+		"Consecutive periods, ending with the latest, that were amber.", it, nil)
+	descRedRun = prometheus.NewDesc(ns+"_indicator_red_run_periods",
+		"Consecutive periods, ending with the latest, that were red.", it, nil)
 	descInfo = prometheus.NewDesc(ns+"_indicator_info",
 		"The indicator's catalogue entry.", []string{"indicator", "name", "unit", "polarity", "group", "frequency"}, nil)
 	descFiles = prometheus.NewDesc(ns+"_ingest_files_total",
@@ -126,7 +138,8 @@ func (c *Collector) Snapshot() *assess.Snapshot {
 // Describe sends every descriptor the collector may emit.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descValue, descTarget, descThreshold, descBenchmark, descBenchmarkInfo,
-		descRAG, descStatus, descPeriodEnd, descDue, descSmall, descInfo, descFiles, descLastSuccess,
+		descRAG, descStatus, descPeriodEnd, descDue, descSmall, descDirection, descChange, descComparison,
+		descRedOf3, descAmberRun, descRedRun, descInfo, descFiles, descLastSuccess,
 		descLastFailure, descSnapshot} {
 		ch <- d
 	}
@@ -201,6 +214,26 @@ func build(s *assess.Snapshot) ([]prometheus.Metric, error) {
 			small = 1
 		}
 		add(descSmall, prometheus.GaugeValue, small, id, team)
+		for _, d := range []struct {
+			against string
+			dir     assess.Direction
+		}{{"previous_period", item.SincePrevious}, {"same_period_last_year", item.SinceLastYear}} {
+			if d.dir.Judgement == assess.NoComparison {
+				continue
+			}
+			add(descChange, prometheus.GaugeValue, d.dir.Change, id, team, d.against)
+			if v, ok := judgementValue(d.dir.Judgement); ok {
+				add(descDirection, prometheus.GaugeValue, v, id, team, d.against)
+			}
+		}
+		for _, b := range item.Benchmarks {
+			if v, ok := comparisonValue(b.Comparison); ok {
+				add(descComparison, prometheus.GaugeValue, v, id, team, string(b.Benchmark.Source))
+			}
+		}
+		add(descRedOf3, prometheus.GaugeValue, float64(item.Windows.RedOfLast3), id, team)
+		add(descAmberRun, prometheus.GaugeValue, float64(item.Windows.AmberRun), id, team)
+		add(descRedRun, prometheus.GaugeValue, float64(item.Windows.RedRun), id, team)
 	}
 	in := s.Ingest
 	add(descFiles, prometheus.CounterValue, float64(in.Accepted), "accepted")
@@ -245,4 +278,28 @@ func (g gatherer) Gather() ([]*dto.MetricFamily, error) {
 	out = append(append(out, a...), b...)
 	slices.SortFunc(out, func(x, y *dto.MetricFamily) int { return strings.Compare(x.GetName(), y.GetName()) })
 	return out, err
+}
+
+func judgementValue(j assess.Judgement) (float64, bool) {
+	switch j {
+	case assess.Improving:
+		return 1, true
+	case assess.Unchanged:
+		return 0, true
+	case assess.Worsening:
+		return -1, true
+	}
+	return 0, false
+}
+
+func comparisonValue(c assess.Comparison) (float64, bool) {
+	switch c {
+	case assess.Better:
+		return 1, true
+	case assess.Similar:
+		return 0, true
+	case assess.Worse:
+		return -1, true
+	}
+	return 0, false
 }

@@ -131,3 +131,47 @@ func TestLint(t *testing.T) {
 		t.Errorf("lint: %s: %s", p.Metric, p.Text)
 	}
 }
+
+func TestDirectionAndWindows(t *testing.T) {
+	cat := &vs.Catalogue{Indicators: []vs.Indicator{{ID: "agency_rate", Name: "Agency social worker rate",
+		Unit: vs.UnitPercent, Polarity: vs.LowerIsBetter, Frequency: vs.Monthly,
+		Thresholds: []vs.Threshold{{Target: f(0.15), Amber: f(0.15), Red: f(0.2)}},
+		Benchmarks: []vs.Benchmark{{Source: vs.BenchmarkEngland, Value: 0.13}, {Source: vs.BenchmarkStatisticalNeighbours, Value: 0.245}}}}}
+	n := func(v float64) sql.NullFloat64 { return sql.NullFloat64{Float64: v, Valid: true} }
+	var obs []vs.Observation
+	for m, v := range map[time.Month]float64{time.August: 0.17, time.September: 0.22, time.October: 0.25} {
+		obs = append(obs, vs.Observation{Key: vs.Key{Indicator: "agency_rate", Team: "authority", Period: vs.Month(2026, m)}, Value: n(v), Status: vs.StatusActual})
+	}
+	obs = append(obs, vs.Observation{Key: vs.Key{Indicator: "agency_rate", Team: "authority", Period: vs.Month(2025, time.October)}, Value: n(0.25), Status: vs.StatusActual})
+	c := metrics.NewCollector()
+	if err := c.Set(assess.Build(cat, obs, vs.IngestStats{}, time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC))); err != nil {
+		t.Fatal(err)
+	}
+	// October 25% after September's 22%: up 3 points, worse for a
+	// lower-is-better rate; level with October last year; red in
+	// September and October, amber in August.
+	want := `
+# HELP vitalsigns_indicator_direction Direction of travel of the latest value, judged by polarity: 1 improving, 0 unchanged, -1 worsening; absent with nothing to compare or a neutral indicator.
+# TYPE vitalsigns_indicator_direction gauge
+vitalsigns_indicator_direction{against="previous_period",indicator="agency_rate",team="authority"} -1
+vitalsigns_indicator_direction{against="same_period_last_year",indicator="agency_rate",team="authority"} 0
+# HELP vitalsigns_indicator_benchmark_comparison The latest value against a published benchmark, by polarity: 1 better, 0 similar, -1 worse.
+# TYPE vitalsigns_indicator_benchmark_comparison gauge
+vitalsigns_indicator_benchmark_comparison{indicator="agency_rate",source="england",team="authority"} -1
+vitalsigns_indicator_benchmark_comparison{indicator="agency_rate",source="statistical_neighbours",team="authority"} 0
+# HELP vitalsigns_indicator_red_periods_of_last_3 How many of the last three periods were red (not counting values below the minimum denominator).
+# TYPE vitalsigns_indicator_red_periods_of_last_3 gauge
+vitalsigns_indicator_red_periods_of_last_3{indicator="agency_rate",team="authority"} 2
+# HELP vitalsigns_indicator_red_run_periods Consecutive periods, ending with the latest, that were red.
+# TYPE vitalsigns_indicator_red_run_periods gauge
+vitalsigns_indicator_red_run_periods{indicator="agency_rate",team="authority"} 2
+# HELP vitalsigns_indicator_amber_run_periods Consecutive periods, ending with the latest, that were amber.
+# TYPE vitalsigns_indicator_amber_run_periods gauge
+vitalsigns_indicator_amber_run_periods{indicator="agency_rate",team="authority"} 0
+`
+	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "vitalsigns_indicator_direction",
+		"vitalsigns_indicator_benchmark_comparison", "vitalsigns_indicator_red_periods_of_last_3",
+		"vitalsigns_indicator_red_run_periods", "vitalsigns_indicator_amber_run_periods"); err != nil {
+		t.Error(err)
+	}
+}
