@@ -375,3 +375,33 @@ func (s *Snapshot) CoverFor(team string) Cover {
 	c.OnTarget, c.NotOnTarget = c.Green, c.Amber+c.Red
 	return c
 }
+
+// ItemAt assesses indicator id for team as it stood at period p: from the
+// history up to and including p, judged as on the day p's successor was due
+// (or at the snapshot, if that is earlier), so that a past period is not
+// called stale merely because later figures exist. With no figure up to p,
+// the item has nothing (Has false, state no data).
+func (s *Snapshot) ItemAt(id, team string, p vs.Period) (Item, bool) {
+	it, ok := s.Item(id, team)
+	if !ok {
+		return Item{}, false
+	}
+	n, _ := slices.BinarySearchFunc(it.History, p, func(x Point, p vs.Period) int { return x.Period.Compare(p) })
+	if n < len(it.History) && it.History[n].Period == p {
+		n++
+	}
+	if n == len(it.History) {
+		return it, true
+	}
+	at := Item{Indicator: it.Indicator, Team: it.Team, State: NoData, Verdict: Unrated, PreviousVerdict: Unrated,
+		History: it.History[:n:n]}
+	if n == 0 {
+		return at, true
+	}
+	now := s.Built
+	if due := DueBy(at.History[n-1].Period); due.Before(now) {
+		now = due
+	}
+	assessLatest(&at, now)
+	return at, true
+}

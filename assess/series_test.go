@@ -264,3 +264,34 @@ func TestAmberRunAcrossAGap(t *testing.T) {
 		t.Errorf("windows %+v, want an amber run of 3 (July to September; June is missing)", it.Windows)
 	}
 }
+
+func TestItemAt(t *testing.T) {
+	cat := hierarchyCatalogue()
+	cat.Teams = nil
+	figs := []vs.Observation{fig("visits", vs.AuthorityTeam, time.July, 0.92), fig("visits", vs.AuthorityTeam, time.August, 0.85),
+		fig("visits", vs.AuthorityTeam, time.October, 0.78)}
+	s := assess.Build(cat, figs, vs.IngestStats{}, time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
+	if it, _ := s.Item("visits", vs.AuthorityTeam); it.State != assess.Stale || it.Verdict != assess.Red {
+		t.Fatalf("now: %s/%s, want stale red", it.State, it.Verdict)
+	}
+	tests := []struct {
+		period  vs.Period
+		latest  string
+		state   assess.State
+		periods int
+	}{
+		{vs.Month(2026, time.August), "2026-08", assess.Amber, 2},
+		{vs.Month(2026, time.September), "2026-08", assess.Amber, 2}, // nothing for September: August stands
+		{vs.Month(2026, time.July), "2026-07", assess.Green, 1},
+		{vs.Month(2026, time.October), "2026-10", assess.Stale, 3}, // the latest: as the snapshot has it
+	}
+	for _, tt := range tests {
+		it, ok := s.ItemAt("visits", vs.AuthorityTeam, tt.period)
+		if !ok || it.Latest.Period.String() != tt.latest || it.State != tt.state || len(it.History) != tt.periods {
+			t.Errorf("at %s: latest %s state %s with %d periods; want %s %s %d", tt.period, it.Latest.Period, it.State, len(it.History), tt.latest, tt.state, tt.periods)
+		}
+	}
+	if it, _ := s.ItemAt("visits", vs.AuthorityTeam, vs.Month(2026, time.June)); it.Has || it.State != assess.NoData {
+		t.Errorf("before any figure: has=%v state %s", it.Has, it.State)
+	}
+}

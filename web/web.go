@@ -66,6 +66,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("GET /indicators/{id}", s.indicator)
+	mux.HandleFunc("GET /api/v1/indicators/{id}/assessment", s.assessment)
 	mux.HandleFunc("GET /-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("vitalsigns is healthy.\n"))
 	})
