@@ -114,7 +114,7 @@ func assessmentJSON(snap *assess.Snapshot, it assess.Item) apiAssessment {
 		Team:      apiTeam{it.Team.ID, it.Team.Name},
 		AsAt:      snap.Built.UTC(), State: string(it.State), Verdict: string(it.Verdict), PreviousVerdict: string(it.PreviousVerdict),
 		Direction: map[string]apiDirection{}, Benchmarks: []apiBenchmark{}, Notes: it.Notes, History: []apiFigure{},
-		Windows: map[string]int{"red_of_last_3": it.Windows.RedOfLast3, "amber_run": it.Windows.AmberRun, "red_run": it.Windows.RedRun},
+		Windows:             map[string]int{"red_of_last_3": it.Windows.RedOfLast3, "amber_run": it.Windows.AmberRun, "red_run": it.Windows.RedRun},
 		BelowMinDenominator: it.BelowMinDenominator,
 	}
 	if a.Notes == nil {
