@@ -114,6 +114,41 @@ type Indicator struct {
 	Thresholds    []Threshold // sorted by From, oldest first
 	Benchmarks    []Benchmark
 	Aliases       []string
+	SPC           SPCSettings
+}
+
+// SPCChart names the kind of statistical process control chart.
+type SPCChart string
+
+// The SPC charts.
+const (
+	// ChartXmR is the individuals (XmR) chart of Making Data Count, the
+	// default.
+	ChartXmR SPCChart = "xmr"
+	// ChartP is the p-chart for a proportion whose denominators vary:
+	// limits from the numerators and denominators of each period.
+	ChartP SPCChart = "p"
+)
+
+// SPCCharts lists every valid SPC chart.
+func SPCCharts() []SPCChart { return []SPCChart{ChartXmR, ChartP} }
+
+// SPCSettings says how an indicator's SPC chart is drawn.
+type SPCSettings struct {
+	Chart SPCChart // "" means ChartXmR
+	// Baseline fixes the mean and limits after this many points, so that
+	// later points are judged against the baseline; 0 never fixes them.
+	Baseline int
+	// Changes are recorded changes of process, oldest first: the chart is
+	// recalculated from each, as a new process.
+	Changes []ProcessChange
+}
+
+// ProcessChange is a change in how a service works (a new front-door
+// model, say), from which the SPC chart is recalculated.
+type ProcessChange struct {
+	From   Date // the first day of the first period of the new process
+	Reason string
 }
 
 // ThresholdAt returns the threshold in force for period p, if any.

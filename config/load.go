@@ -462,6 +462,9 @@ func overlay(dst *fileIndicator, src fileIndicator) {
 	if src.Benchmarks != nil {
 		dst.Benchmarks = src.Benchmarks
 	}
+	if src.SPC != nil {
+		dst.SPC = src.SPC
+	}
 }
 
 func oneOf[T ~string](d *doc, path, what string, v *string, valid []T, probs *vs.Problems) T {
@@ -615,7 +618,52 @@ func indicator(f fileIndicator, from source) (vs.Indicator, vs.Problems) {
 		ind.Benchmarks = append(ind.Benchmarks, vs.Benchmark{Source: s, Value: *v, Reference: fb.Reference,
 			Year: fb.Year, Publication: fb.Publication, Dataset: fb.Dataset})
 	}
+	if f.SPC != nil {
+		ind.SPC, probs = spcSettings(d, path+".spc", *f.SPC, &ind, probs)
+	}
 	return ind, probs
+}
+
+// minBaseline is the fewest points a fixed baseline may have: SPC shows no
+// limits from fewer than 13 (as Making Data Count's own tool does).
+const minBaseline = 13
+
+func spcSettings(d *doc, path string, f fileSPC, ind *vs.Indicator, probs vs.Problems) (vs.SPCSettings, vs.Problems) {
+	var out vs.SPCSettings
+	if f.Chart != "" {
+		chart := f.Chart
+		out.Chart = oneOf(d, path+".chart", "chart", &chart, vs.SPCCharts(), &probs)
+		if out.Chart == vs.ChartP && ind.Unit != vs.UnitPercent {
+			probs = append(probs, d.problem(path+".chart", fmt.Sprintf("a p-chart is for a percentage of children or cases, and this indicator is measured in %s", ind.Unit)))
+		}
+	}
+	switch {
+	case f.Baseline < 0:
+		probs = append(probs, d.problem(path+".baseline", "must not be negative"))
+	case f.Baseline > 0 && f.Baseline < minBaseline:
+		probs = append(probs, d.problem(path+".baseline", fmt.Sprintf("a baseline of %d points is too short: limits need at least %d", f.Baseline, minBaseline)))
+	}
+	out.Baseline = f.Baseline
+	for i, c := range f.Changes {
+		cpath := fmt.Sprintf("%s.changes[%d]", path, i)
+		var from vs.Date
+		if dd, err := vs.ParseDate(c.From); err == nil {
+			from = dd
+		} else if p, err := vs.ParsePeriod(vs.Monthly, c.From); err == nil {
+			from = p.First()
+		} else {
+			probs = append(probs, d.problem(cpath+".from", fmt.Sprintf("%s is not a month (YYYY-MM) or a date (YYYY-MM-DD)", vs.Quote(c.From))))
+			continue
+		}
+		if strings.TrimSpace(c.Reason) == "" {
+			probs = append(probs, d.problem(cpath+".reason", "say why the process changed: it is shown on the chart"))
+		}
+		if k := len(out.Changes); k > 0 && !out.Changes[k-1].From.Before(from) {
+			probs = append(probs, d.problem(cpath+".from", "changes must be in order, each later than the one before"))
+		}
+		out.Changes = append(out.Changes, vs.ProcessChange{From: from, Reason: strings.TrimSpace(c.Reason)})
+	}
+	return out, probs
 }
 
 func defaultAggregation(u vs.Unit) vs.Aggregation {

@@ -36,7 +36,7 @@ func problemsOf(t *testing.T, err error) []string {
 func TestLoadBad(t *testing.T) {
 	const (
 		units        = "count, percent, rate_per_10k, days, number, currency"
-		indicatorKey = "id, name, description, group, unit, polarity, frequency, aggregation, min_denominator, suppress_below, aliases, thresholds, benchmarks"
+		indicatorKey = "id, name, description, group, unit, polarity, frequency, aggregation, min_denominator, suppress_below, aliases, thresholds, benchmarks, spc"
 	)
 	tests := map[string][]string{
 		"unknown_key.bad.yaml": {
@@ -102,6 +102,15 @@ func TestLoadBad(t *testing.T) {
 			`misc.bad.yaml:21:17: indicators[1].benchmarks[0].source: benchmark source "national" is not one of england, region, statistical_neighbours`,
 			`misc.bad.yaml:23:9: indicators[2].id: indicator id "Agency-Rate" must be snake_case (a-z, 0-9, _)`,
 			`misc.bad.yaml:28:9: committees[0].dates[0]: not a date (YYYY-MM-DD): "2026-02-30"`,
+		},
+		"spc.bad.yaml": {
+			`spc.bad.yaml:4:14: indicators[0].spc.chart: a p-chart is for a percentage of children or cases, and this indicator is measured in count`,
+			`spc.bad.yaml:5:17: indicators[0].spc.baseline: a baseline of 6 points is too short: limits need at least 13`,
+			`spc.bad.yaml:7:17: indicators[0].spc.changes[0].from: "2025-13" is not a month (YYYY-MM) or a date (YYYY-MM-DD)`,
+			`spc.bad.yaml:9:11: indicators[0].spc.changes[1].reason: say why the process changed: it is shown on the chart`,
+			`spc.bad.yaml:10:17: indicators[0].spc.changes[2].from: changes must be in order, each later than the one before`,
+			`spc.bad.yaml:14:14: indicators[1].spc.chart: chart "bar" is not one of xmr, p`,
+			`spc.bad.yaml:15:17: indicators[1].spc.baseline: must not be negative`,
 		},
 		"wrong_shape.bad.yaml": {
 			`wrong_shape.bad.yaml:2:8: teams: want a list`,
@@ -237,6 +246,15 @@ func TestLoadGood(t *testing.T) {
 			c.Privacy[i] = vs.PrivacyPattern{Name: "case_number", Description: "a case number", Pattern: `(?i)\bcase\s*\d{5,}\b`}
 			c.Privacy = slices.DeleteFunc(c.Privacy, func(p vs.PrivacyPattern) bool { return p.Name == "unique_pupil_number" })
 			c.Privacy = append(c.Privacy, vs.PrivacyPattern{Name: "mosaic_id", Description: "a Mosaic person ID", Pattern: `\bMOS\d{6}\b`})
+		}},
+		{"spc.good.yaml", func(c *vs.Catalogue) {
+			ind, _ := c.Indicator("cla_initial_health_assessment_20d")
+			ind.SPC = vs.SPCSettings{Chart: vs.ChartP}
+			ind, _ = c.Indicator("referrals")
+			ind.SPC = vs.SPCSettings{Baseline: 24, Changes: []vs.ProcessChange{
+				{From: vs.Date{Year: 2025, Month: time.April, Day: 1}, Reason: "New front door model (MASH) went live"},
+				{From: vs.Date{Year: 2026, Month: time.January, Day: 12}, Reason: "Early help triage moved to the MASH"},
+			}}
 		}},
 		{"thresholds_from.good.yaml", func(c *vs.Catalogue) {
 			ind, _ := c.Indicator("caseload_avg")

@@ -103,6 +103,12 @@ func fileIndicatorOf(ind vs.Indicator) fileIndicator {
 		fi.Benchmarks = append(fi.Benchmarks, fileBenchmark{Source: string(b.Source), Value: q(&v),
 			Reference: b.Reference, Year: b.Year, Publication: b.Publication, Dataset: b.Dataset})
 	}
+	if sp := ind.SPC; sp.Chart != "" || sp.Baseline != 0 || len(sp.Changes) > 0 {
+		fi.SPC = &fileSPC{Chart: string(sp.Chart), Baseline: sp.Baseline}
+		for _, c := range sp.Changes {
+			fi.SPC.Changes = append(fi.SPC.Changes, fileProcessChange{From: c.From.String(), Reason: c.Reason})
+		}
+	}
 	return fi
 }
 

@@ -60,6 +60,21 @@ type fileIndicator struct {
 	Aliases        []string        `yaml:"aliases,omitempty"`
 	Thresholds     []fileThreshold `yaml:"thresholds,omitempty"`
 	Benchmarks     []fileBenchmark `yaml:"benchmarks,omitempty"`
+	SPC            *fileSPC        `yaml:"spc,omitempty"`
+}
+
+// fileSPC is how an indicator's SPC chart is drawn.
+type fileSPC struct {
+	Chart    string              `yaml:"chart,omitempty"`
+	Baseline int                 `yaml:"baseline,omitempty"`
+	Changes  []fileProcessChange `yaml:"changes,omitempty"`
+}
+
+type fileProcessChange struct {
+	// From is the month (YYYY-MM) or day (YYYY-MM-DD) the new process
+	// starts.
+	From   string `yaml:"from"`
+	Reason string `yaml:"reason"`
 }
 
 type fileThreshold struct {
