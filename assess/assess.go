@@ -12,6 +12,7 @@ import (
 	"time"
 
 	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/assess/forecast"
 )
 
 // State is an indicator's standing for a team: a RAG rating, or why there is
@@ -122,7 +123,13 @@ type Item struct {
 	// SincePrevious and SinceLastYear are the directions of travel.
 	SincePrevious Direction
 	SinceLastYear Direction
-	Threshold     vs.Threshold
+	// Control is the SPC chart of History; Significance says whether the
+	// latest figure is a special cause on it (a real change, not noise).
+	Control      Control
+	Significance Significance
+	// Outlook is the forecast of the next periods; nil without figures.
+	Outlook   *Outlook
+	Threshold vs.Threshold
 	// Verdict is the RAG of the latest figure (Green, Amber, Red or
 	// Unrated); State is the standing shown, which is Stale, NoData or
 	// Suppressed when those apply.
@@ -165,7 +172,11 @@ type Snapshot struct {
 	Catalogue *vs.Catalogue
 	Items     []Item // by catalogue order of indicators, then teams (authority first)
 	Ingest    vs.IngestStats
-	index     map[[2]string]int
+	// PendingForecasts counts the series whose forecast a deferring
+	// Builder left for later: their items have no Outlook yet.
+	PendingForecasts int
+	index            map[[2]string]int
+	pending          []forecastJob
 }
 
 // Item returns the assessment of indicator id for team.
@@ -183,6 +194,12 @@ func (s *Snapshot) Item(id, team string) (Item, bool) {
 // given a figure for (see aggregate). Figures for unknown indicators or
 // teams are ignored.
 func Build(cat *vs.Catalogue, figures []vs.Observation, stats vs.IngestStats, now time.Time) *Snapshot {
+	return new(Builder).Build(cat, figures, stats, now)
+}
+
+// Build is the package's Build, with the forecasts of series that have
+// not changed since the builder's last Build taken from then.
+func (b *Builder) Build(cat *vs.Catalogue, figures []vs.Observation, stats vs.IngestStats, now time.Time) *Snapshot {
 	ser := groupSeries(cat, figures)
 	notes := aggregate(cat, ser)
 	s := &Snapshot{Built: now, Catalogue: cat, Ingest: stats, index: map[[2]string]int{}}
@@ -192,7 +209,8 @@ func Build(cat *vs.Catalogue, figures []vs.Observation, stats vs.IngestStats, no
 		for _, tid := range teams {
 			team, _ := cat.Team(tid)
 			key := [2]string{ind.ID, tid}
-			it := Item{Indicator: ind, Team: team, State: NoData, Verdict: Unrated, PreviousVerdict: Unrated, Notes: notes[key]}
+			it := Item{Indicator: ind, Team: team, State: NoData, Verdict: Unrated, PreviousVerdict: Unrated,
+				Significance: NotJudged, Notes: notes[key]}
 			if pts := ser[key]; len(pts) > 0 {
 				for j := range pts {
 					pts[j].Team = tid
@@ -205,6 +223,13 @@ func Build(cat *vs.Catalogue, figures []vs.Observation, stats vs.IngestStats, no
 			s.Items = append(s.Items, it)
 		}
 	}
+	results, pending := b.forecasts(s.Items)
+	for i, res := range results {
+		if it := &s.Items[i]; it.Has && len(res.Points) > 0 {
+			it.Outlook = outlook(it, res, cat.Committees, now)
+		}
+	}
+	s.pending, s.PendingForecasts = pending, len(pending)
 	return s
 }
 
@@ -270,6 +295,8 @@ func assessLatest(it *Item, now time.Time) {
 		}
 	}
 	it.Windows = windows(it.History)
+	it.Control = control(ind, it.History)
+	it.Significance = significance(it.Control, last)
 	if now.After(it.DueBy) {
 		it.State = Stale
 	}
@@ -394,7 +421,7 @@ func (s *Snapshot) ItemAt(id, team string, p vs.Period) (Item, bool) {
 		return it, true
 	}
 	at := Item{Indicator: it.Indicator, Team: it.Team, State: NoData, Verdict: Unrated, PreviousVerdict: Unrated,
-		History: it.History[:n:n]}
+		History: it.History[:n:n], Significance: NotJudged}
 	if n == 0 {
 		return at, true
 	}
@@ -403,5 +430,9 @@ func (s *Snapshot) ItemAt(id, team string, p vs.Period) (Item, bool) {
 		now = due
 	}
 	assessLatest(&at, now)
+	values := controlValues(&at)
+	if res := forecast.Forecast(values, forecastOptions(at.Indicator.Frequency)); len(res.Points) > 0 {
+		at.Outlook = outlook(&at, res, s.Catalogue.Committees, now)
+	}
 	return at, true
 }

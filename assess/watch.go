@@ -21,6 +21,9 @@ type Watcher struct {
 	Logger    *slog.Logger
 	// Publish receives every new snapshot.
 	Publish func(*Snapshot)
+	// Builder builds the snapshots, keeping forecasts of unchanged series
+	// from one build to the next; nil builds each from scratch.
+	Builder *Builder
 }
 
 // Load builds a snapshot from the store now.
@@ -41,7 +44,11 @@ func (w *Watcher) Load(ctx context.Context) (*Snapshot, error) {
 	if w.Now != nil {
 		now = w.Now
 	}
-	s := Build(w.Catalogue, latest, stats, now())
+	b := w.Builder
+	if b == nil {
+		b = new(Builder)
+	}
+	s := b.Build(w.Catalogue, latest, stats, now())
 	s.Seq = seq
 	return s, nil
 }
@@ -72,11 +79,37 @@ func (w *Watcher) Run(ctx context.Context, from *Snapshot) error {
 	last, built := from.Seq, time.Now()
 	t := time.NewTicker(poll)
 	defer t.Stop()
+	// Forecasts a deferring Builder left undone are computed in the
+	// background, one snapshot's worth at a time, and then the snapshot is
+	// rebuilt with them.
+	forecasted := make(chan error, 1)
+	forecasting := false
+	forecast := func(s *Snapshot) {
+		if forecasting || s.PendingForecasts == 0 || w.Builder == nil {
+			return
+		}
+		forecasting = true
+		log.Debug("forecasting", "series", s.PendingForecasts)
+		go func() { forecasted <- w.Builder.Forecast(ctx, s) }()
+	}
+	defer func() {
+		if forecasting {
+			<-forecasted // Forecast returns promptly once ctx is done
+		}
+	}()
+	forecast(from)
 	for {
+		rebuild := false
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		case err := <-forecasted:
+			forecasting = false
+			if err != nil {
+				return nil // shutting down
+			}
+			rebuild = true
 		}
 		seq, err := w.Reader.ChangeSeq(ctx)
 		if ctx.Err() != nil {
@@ -86,7 +119,7 @@ func (w *Watcher) Run(ctx context.Context, from *Snapshot) error {
 			log.Warn("read change counter", "err", err)
 			continue
 		}
-		if seq == last && time.Since(built) < refresh {
+		if seq == last && time.Since(built) < refresh && !rebuild {
 			continue
 		}
 		s, err := w.Load(ctx)
@@ -102,5 +135,6 @@ func (w *Watcher) Run(ctx context.Context, from *Snapshot) error {
 			log.Info("new data", "change_seq", s.Seq)
 		}
 		last, built = s.Seq, time.Now()
+		forecast(s)
 	}
 }

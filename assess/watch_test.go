@@ -93,3 +93,59 @@ func TestWatcherPublishesChanges(t *testing.T) {
 		t.Errorf("Run returned %v on shutdown, want nil", err)
 	}
 }
+
+// With a deferring builder the first snapshot comes at once, without
+// forecasts, and the watcher republishes when the forecasts are done; a
+// rebuild with unchanged figures reuses them.
+func TestWatcherDefersForecasts(t *testing.T) {
+	cat := &vs.Catalogue{Indicators: []vs.Indicator{{ID: "visits", Name: "Visits", Unit: vs.UnitPercent,
+		Polarity: vs.HigherIsBetter, Frequency: vs.Monthly, Thresholds: []vs.Threshold{{Target: f(0.9), Amber: f(0.9), Red: f(0.8)}}}}}
+	var obs []vs.Observation
+	p := vs.Month(2024, time.January)
+	for i := range 30 {
+		obs = append(obs, vs.Observation{Key: vs.Key{Indicator: "visits", Team: "authority", Period: p},
+			Value: sql.NullFloat64{Float64: 0.95 - 0.002*float64(i), Valid: true}, Status: vs.StatusActual})
+		p = p.Next()
+	}
+	r := &changingReader{obs: obs, seq: 1}
+	b := &assess.Builder{Defer: true}
+	published := make(chan *assess.Snapshot, 10)
+	w := &assess.Watcher{Reader: r, Catalogue: cat, Poll: 5 * time.Millisecond, Refresh: time.Hour, Builder: b,
+		Publish: func(s *assess.Snapshot) { published <- s }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx, nil) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+
+	first := <-published
+	if it, _ := first.Item("visits", "authority"); it.Outlook != nil || first.PendingForecasts != 1 {
+		t.Fatalf("first snapshot: outlook %v, %d pending; want none yet and 1 pending", it.Outlook, first.PendingForecasts)
+	}
+	select {
+	case s := <-published:
+		it, _ := s.Item("visits", "authority")
+		if s.PendingForecasts != 0 || it.Outlook == nil || len(it.Outlook.Forecast.Points) == 0 {
+			t.Fatalf("after forecasting: %d pending, outlook %+v", s.PendingForecasts, it.Outlook)
+		}
+		if s.Seq != first.Seq {
+			t.Errorf("republished at seq %d, want the same data (%d)", s.Seq, first.Seq)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no snapshot with forecasts")
+	}
+	// The builder kept the forecast: a fresh build needs none.
+	again := b.Build(cat, obs, vs.IngestStats{}, time.Now())
+	if it, _ := again.Item("visits", "authority"); again.PendingForecasts != 0 || it.Outlook == nil {
+		t.Errorf("rebuild with unchanged figures: %d pending", again.PendingForecasts)
+	}
+	// A changed figure needs a new forecast.
+	obs[len(obs)-1].Value.Float64 = 0.5
+	if changed := b.Build(cat, obs, vs.IngestStats{}, time.Now()); changed.PendingForecasts != 1 {
+		t.Errorf("rebuild with a changed figure: %d pending, want 1", changed.PendingForecasts)
+	}
+}

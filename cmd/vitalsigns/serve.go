@@ -66,7 +66,7 @@ func (a *app) serveCommand() *cobra.Command {
 			defer st.Close()
 
 			col := metrics.NewCollector()
-			watcher := &assess.Watcher{Reader: st, Catalogue: cat, Poll: poll, Now: a.now, Logger: a.log.With("component", "watcher"),
+			watcher := &assess.Watcher{Reader: st, Catalogue: cat, Poll: poll, Now: a.now, Logger: a.log.With("component", "watcher"), Builder: &assess.Builder{Defer: true},
 				Publish: func(s *assess.Snapshot) {
 					if err := col.Set(s); err != nil {
 						a.log.Error("publish snapshot", "err", err)
