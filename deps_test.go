@@ -12,9 +12,9 @@ import (
 // and only cmd imports web.
 var allowed = map[string][]string{
 	"cmd/vitalsigns":                 {"*"},
-	"web":                            {"metrics", "reports", "collector", "assess", "config", ""},
-	"metrics":                        {"assess", "config", ""},
-	"reports":                        {"assess", "config", ""},
+	"web":                            {"metrics", "reports", "collector", "assess", "assess/spc", "assess/forecast", "config", ""},
+	"metrics":                        {"assess", "assess/spc", "assess/forecast", "config", ""},
+	"reports":                        {"assess", "assess/spc", "assess/forecast", "config", ""},
 	"assess":                         {"", "assess/spc", "assess/forecast"},
 	"assess/spc":                     {""},
 	"assess/forecast":                {""},

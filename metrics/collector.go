@@ -8,10 +8,13 @@ package metrics
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -19,7 +22,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	dto "github.com/prometheus/client_model/go"
 
+	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/assess"
+	"github.com/vitalsigns/vitalsigns/assess/spc"
 )
 
 const ns = "vitalsigns"
@@ -59,6 +64,28 @@ var (
 		"Consecutive periods, ending with the latest, that were amber.", it, nil)
 	descRedRun = prometheus.NewDesc(ns+"_indicator_red_run_periods",
 		"Consecutive periods, ending with the latest, that were red.", it, nil)
+	descProcessMean = prometheus.NewDesc(ns+"_indicator_process_mean",
+		"SPC centre line at the latest period (Making Data Count); absent with too few points (13) to judge.", it, nil)
+	descProcessLimit = prometheus.NewDesc(ns+"_indicator_process_limit",
+		"SPC process limit at the latest period; absent with too few points (13) to judge.", append(it, "bound"), nil)
+	descSPCSignal = prometheus.NewDesc(ns+"_indicator_spc_signal",
+		"1 when the latest period is flagged by the special-cause rule (beyond_limits, shift, trend, two_of_three), else 0; absent with too few points.", append(it, "rule"), nil)
+	descSPCPoint = prometheus.NewDesc(ns+"_indicator_spc_point",
+		"The latest period's SPC verdict: 1 for the type in force (common_cause, special_cause_improvement, special_cause_concern, special_cause_neutral), 0 for the others; absent with too few points.", append(it, "type"), nil)
+	descSPCInfo = prometheus.NewDesc(ns+"_indicator_spc_info",
+		"The SPC chart's variation and assurance icons and the rule set it was judged by.", append(it, "variation", "assurance", "rule_set"), nil)
+	descForecast = prometheus.NewDesc(ns+"_indicator_forecast",
+		"Forecast of the indicator horizon periods after the latest, with its 80% and 95% prediction interval bounds.", append(it, "horizon", "bound"), nil)
+	descForecastInfo = prometheus.NewDesc(ns+"_indicator_forecast_info",
+		"The forecasting model chosen for the series.", append(it, "model"), nil)
+	descBreach = prometheus.NewDesc(ns+"_indicator_forecast_breach_timestamp_seconds",
+		"End of the first forecast period projected to be worse than the amber or red boundary; absent when none is.", append(it, "level"), nil)
+	descBreachProb = prometheus.NewDesc(ns+"_indicator_forecast_breach_probability",
+		"Probability, from the forecast's interval, that the value is worse than the boundary in the first period projected to breach it.", append(it, "level"), nil)
+	descCommittee = prometheus.NewDesc(ns+"_committee_next_timestamp_seconds",
+		"When the next committee meets (midnight Europe/London at the start of the day).", []string{"committee"}, nil)
+	descPending = prometheus.NewDesc(ns+"_forecasts_pending",
+		"Series whose forecast is still being computed for this snapshot.", nil, nil)
 	descInfo = prometheus.NewDesc(ns+"_indicator_info",
 		"The indicator's catalogue entry.", []string{"indicator", "name", "unit", "polarity", "group", "frequency"}, nil)
 	descFiles = prometheus.NewDesc(ns+"_ingest_files_total",
@@ -139,7 +166,8 @@ func (c *Collector) Snapshot() *assess.Snapshot {
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descValue, descTarget, descThreshold, descBenchmark, descBenchmarkInfo,
 		descRAG, descStatus, descPeriodEnd, descDue, descSmall, descDirection, descChange, descComparison,
-		descRedOf3, descAmberRun, descRedRun, descInfo, descFiles, descLastSuccess,
+		descRedOf3, descAmberRun, descRedRun, descProcessMean, descProcessLimit, descSPCSignal, descSPCPoint,
+		descSPCInfo, descForecast, descForecastInfo, descBreach, descBreachProb, descCommittee, descPending, descInfo, descFiles, descLastSuccess,
 		descLastFailure, descSnapshot} {
 		ch <- d
 	}
@@ -161,7 +189,7 @@ func build(s *assess.Snapshot) ([]prometheus.Metric, error) {
 		out []prometheus.Metric
 		err error
 	)
-	add := func(d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
+	var add addFunc = func(d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
 		if err != nil {
 			return
 		}
@@ -234,7 +262,15 @@ func build(s *assess.Snapshot) ([]prometheus.Metric, error) {
 		add(descRedOf3, prometheus.GaugeValue, float64(item.Windows.RedOfLast3), id, team)
 		add(descAmberRun, prometheus.GaugeValue, float64(item.Windows.AmberRun), id, team)
 		add(descRedRun, prometheus.GaugeValue, float64(item.Windows.RedRun), id, team)
+		spcMetrics(add, &item)
+		forecastMetrics(add, &item)
 	}
+	if next := nextCommittees(s); len(next) > 0 {
+		for _, c := range next {
+			add(descCommittee, prometheus.GaugeValue, float64(c.at.Unix()), c.name)
+		}
+	}
+	add(descPending, prometheus.GaugeValue, float64(s.PendingForecasts))
 	in := s.Ingest
 	add(descFiles, prometheus.CounterValue, float64(in.Accepted), "accepted")
 	add(descFiles, prometheus.CounterValue, float64(in.Rejected), "rejected")
@@ -278,6 +314,104 @@ func (g gatherer) Gather() ([]*dto.MetricFamily, error) {
 	out = append(append(out, a...), b...)
 	slices.SortFunc(out, func(x, y *dto.MetricFamily) int { return strings.Compare(x.GetName(), y.GetName()) })
 	return out, err
+}
+
+type addFunc func(d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string)
+
+// spcMetrics exposes the SPC verdict at the latest period.
+func spcMetrics(add addFunc, item *assess.Item) {
+	id, team := item.Indicator.ID, item.Team.ID
+	c := item.Control
+	if c.Err != nil || len(c.Chart.Points) == 0 {
+		return
+	}
+	add(descSPCInfo, prometheus.GaugeValue, 1, id, team, string(c.Chart.Variation), string(c.Chart.Assurance), c.Chart.RuleSet)
+	last := c.Chart.Points[len(c.Chart.Points)-1]
+	if c.Chart.TooFew || last.Missing || last.Type == spc.TypeNone {
+		return
+	}
+	for _, v := range []struct {
+		bound string
+		v     float64
+	}{{"upper", last.Upper}, {"lower", last.Lower}} {
+		if !math.IsNaN(v.v) {
+			add(descProcessLimit, prometheus.GaugeValue, v.v, id, team, v.bound)
+		}
+	}
+	if !math.IsNaN(last.Mean) {
+		add(descProcessMean, prometheus.GaugeValue, last.Mean, id, team)
+	}
+	for _, r := range []spc.Rules{spc.RuleBeyondLimits, spc.RuleShift, spc.RuleTrend, spc.RuleTwoOfThree} {
+		add(descSPCSignal, prometheus.GaugeValue, boolValue(last.Rules.Has(r)), id, team, r.String())
+	}
+	for _, t := range []spc.Type{spc.TypeCommon, spc.TypeImprovement, spc.TypeConcern, spc.TypeNeutral} {
+		add(descSPCPoint, prometheus.GaugeValue, boolValue(last.Type == t), id, team, string(t))
+	}
+}
+
+// forecastMetrics exposes the outlook: the forecast over the shown
+// horizon and the projected breaches.
+func forecastMetrics(add addFunc, item *assess.Item) {
+	o := item.Outlook
+	if o == nil {
+		return
+	}
+	id, team := item.Indicator.ID, item.Team.ID
+	add(descForecastInfo, prometheus.GaugeValue, 1, id, team, string(o.Forecast.Model))
+	for _, p := range o.Forecast.Points[:o.Shown] {
+		h := strconv.Itoa(p.H)
+		for _, b := range []struct {
+			name string
+			v    float64
+		}{{"point", p.Value}, {"lower_80", p.Lo80}, {"upper_80", p.Hi80}, {"lower_95", p.Lo95}, {"upper_95", p.Hi95}} {
+			if !math.IsNaN(b.v) && !math.IsInf(b.v, 0) {
+				add(descForecast, prometheus.GaugeValue, b.v, id, team, h, b.name)
+			}
+		}
+	}
+	for _, b := range []struct {
+		level string
+		br    assess.Breach
+	}{{"amber", o.Amber}, {"red", o.Red}} {
+		if b.br.Period.IsZero() {
+			continue
+		}
+		add(descBreach, prometheus.GaugeValue, float64(b.br.Period.End().Unix()), id, team, b.level)
+		if !math.IsNaN(b.br.Prob) {
+			add(descBreachProb, prometheus.GaugeValue, b.br.Prob, id, team, b.level)
+		}
+	}
+}
+
+type committeeAt struct {
+	name string
+	at   time.Time
+}
+
+// nextCommittees is each committee's next meeting on or after the day the
+// snapshot was built.
+func nextCommittees(s *assess.Snapshot) []committeeAt {
+	today := vs.DateOf(s.Built.In(vs.London()))
+	var out []committeeAt
+	for _, c := range s.Catalogue.Committees {
+		var next *vs.Date
+		for _, d := range c.Dates {
+			if !d.Before(today) && (next == nil || d.Before(*next)) {
+				next = &d
+			}
+		}
+		if next != nil {
+			out = append(out, committeeAt{c.ID, time.Date(next.Year, next.Month, next.Day, 0, 0, 0, 0, vs.London())})
+		}
+	}
+	return out
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func judgementValue(j assess.Judgement) (float64, bool) {

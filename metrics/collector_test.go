@@ -10,6 +10,7 @@ import (
 
 	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/assess"
+	"github.com/vitalsigns/vitalsigns/assess/spc"
 	"github.com/vitalsigns/vitalsigns/metrics"
 )
 
@@ -174,4 +175,105 @@ vitalsigns_indicator_amber_run_periods{indicator="agency_rate",team="authority"}
 		"vitalsigns_indicator_red_run_periods", "vitalsigns_indicator_amber_run_periods"); err != nil {
 		t.Error(err)
 	}
+}
+
+// The SPC and forecast families say what the assessment says, for the
+// same item: a number never disagrees between the dashboard and the report.
+func TestSPCAndForecastFamilies(t *testing.T) {
+	cat := &vs.Catalogue{
+		Indicators: []vs.Indicator{{ID: "cla_visits_in_timescale", Name: "Visits", Unit: vs.UnitPercent,
+			Polarity: vs.HigherIsBetter, Frequency: vs.Monthly, Thresholds: []vs.Threshold{{Target: f(0.95), Amber: f(0.95), Red: f(0.85)}}}},
+		Committees: []vs.Committee{{ID: "overview_scrutiny", Name: "Overview and Scrutiny", Dates: []vs.Date{
+			{Year: 2026, Month: time.October, Day: 1}, {Year: 2027, Month: time.January, Day: 14}, {Year: 2027, Month: time.March, Day: 11}}}},
+	}
+	n := func(v float64) sql.NullFloat64 { return sql.NullFloat64{Float64: v, Valid: true} }
+	var obs []vs.Observation
+	p := vs.Month(2024, time.November)
+	// Two years steady at about 97%, then eight months of decline to 88%.
+	for i := range 36 {
+		v := 0.97 + 0.004*float64((i*7)%5-2)
+		if i >= 28 {
+			v = 0.97 - 0.01125*float64(i-27)
+		}
+		obs = append(obs, vs.Observation{Key: vs.Key{Indicator: "cla_visits_in_timescale", Team: "authority", Period: p}, Value: n(v), Status: vs.StatusActual})
+		p = p.Next()
+	}
+	snap := assess.Build(cat, obs, vs.IngestStats{}, time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC))
+	item, _ := snap.Item("cla_visits_in_timescale", "authority")
+	if item.Outlook == nil || item.Control.Chart.TooFew {
+		t.Fatalf("the test series has no outlook or too few points: %+v", item.Outlook)
+	}
+	c := metrics.NewCollector()
+	if err := c.Set(snap); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	fams, _ := c.Gather()
+	for _, fam := range fams {
+		for _, m := range fam.GetMetric() {
+			key := fam.GetName()
+			for _, l := range m.GetLabel() {
+				if l.GetName() != "indicator" && l.GetName() != "team" {
+					key += "," + l.GetName() + "=" + l.GetValue()
+				}
+			}
+			got[key] = m.GetGauge().GetValue()
+		}
+	}
+	last := item.Control.Chart.Points[len(item.Control.Chart.Points)-1]
+	o := item.Outlook
+	want := map[string]float64{
+		"vitalsigns_indicator_process_mean":                                       last.Mean,
+		"vitalsigns_indicator_process_limit,bound=upper":                          last.Upper,
+		"vitalsigns_indicator_process_limit,bound=lower":                          last.Lower,
+		"vitalsigns_indicator_spc_signal,rule=trend":                              1,
+		"vitalsigns_indicator_spc_signal,rule=beyond_limits":                      boolFloat(last.Rules.Has(spc.RuleBeyondLimits)),
+		"vitalsigns_indicator_spc_point,type=special_cause_concern":               1,
+		"vitalsigns_indicator_spc_point,type=common_cause":                        0,
+		"vitalsigns_indicator_forecast,bound=point,horizon=1":                     o.Forecast.Points[0].Value,
+		"vitalsigns_indicator_forecast,bound=lower_95,horizon=3":                  o.Forecast.Points[2].Lo95,
+		"vitalsigns_indicator_forecast,bound=upper_80,horizon=2":                  o.Forecast.Points[1].Hi80,
+		"vitalsigns_indicator_forecast_breach_timestamp_seconds,level=red":        float64(o.Red.Period.End().Unix()),
+		"vitalsigns_indicator_forecast_breach_probability,level=red":              o.Red.Prob,
+		"vitalsigns_committee_next_timestamp_seconds,committee=overview_scrutiny": float64(time.Date(2027, 1, 14, 0, 0, 0, 0, time.UTC).Unix()),
+		"vitalsigns_forecasts_pending":                                            0,
+	}
+	if o.Red.Period.IsZero() {
+		t.Fatalf("no red breach projected for a series falling 1.1 points a month, 3 above red: %+v", o.Forecast.Points)
+	}
+	for k, v := range want {
+		if g, ok := got[k]; !ok || g != v {
+			t.Errorf("%s = %v (present %v), want %v", k, g, ok, v)
+		}
+	}
+	// Three horizons shown (of the six forecast for breaches), five bounds each.
+	n4 := 0
+	for k := range got {
+		if strings.HasPrefix(k, "vitalsigns_indicator_forecast,") {
+			n4++
+			if strings.Contains(k, "horizon=4") {
+				t.Errorf("%s: only three months are shown", k)
+			}
+		}
+	}
+	if n4 != 15 {
+		t.Errorf("%d forecast series, want 3 horizons × 5 bounds", n4)
+	}
+	if _, ok := got["vitalsigns_indicator_forecast_info,model="+string(o.Forecast.Model)]; !ok {
+		t.Errorf("no forecast_info for model %s", o.Forecast.Model)
+	}
+	problems, err := testutil.CollectAndLint(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+}
+
+func boolFloat(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -67,9 +67,18 @@ func TestScrapeIsConsistentWhileSnapshotsSwap(t *testing.T) {
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		quarter := strings.Count(string(body), `vitalsigns_indicator_value{indicator="agency_rate",team="`) -
-			strings.Count(string(body), "} 0.5\n")
-		half := strings.Count(string(body), "} 0.5\n")
+		quarter, half := 0, 0
+		for _, line := range strings.Split(string(body), "\n") {
+			if !strings.HasPrefix(line, `vitalsigns_indicator_value{indicator="agency_rate",team="`) {
+				continue
+			}
+			switch {
+			case strings.HasSuffix(line, "} 0.25"):
+				quarter++
+			case strings.HasSuffix(line, "} 0.5"):
+				half++
+			}
+		}
 		if !(quarter == 50 && half == 0 || quarter == 0 && half == 50) {
 			t.Fatalf("a scrape mixed two snapshots: %d values of 0.25 and %d of 0.5", quarter, half)
 		}
