@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"time"
 
@@ -84,6 +85,124 @@ type apiAssessment struct {
 	DueBy               *time.Time              `json:"due_by"`
 	Notes               []string                `json:"notes"`
 	History             []apiFigure             `json:"history"`
+	SPC                 *apiSPC                 `json:"spc"`
+	Forecast            *apiForecast            `json:"forecast"`
+}
+
+// num is a number that may be absent: NaN (a limit not drawn) is null.
+type num float64
+
+func (n num) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(n)) || math.IsInf(float64(n), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(n))
+}
+
+type apiSPC struct {
+	RuleSet      string       `json:"rule_set"`
+	TooFew       bool         `json:"too_few_points"`
+	MinPoints    int          `json:"min_points"`
+	Significance string       `json:"significance"`
+	Variation    string       `json:"variation"`
+	Assurance    string       `json:"assurance"`
+	Segments     []apiSegment `json:"segments"`
+	Points       []apiSPCPt   `json:"points"`
+}
+
+type apiSegment struct {
+	From         string `json:"from"`
+	To           string `json:"to"`
+	Mean         num    `json:"mean"`
+	Upper        num    `json:"upper"`
+	Lower        num    `json:"lower"`
+	Fixed        bool   `json:"fixed_baseline"`
+	TooFew       bool   `json:"too_few_points"`
+	ChangeDate   string `json:"change_date,omitempty"`
+	ChangeReason string `json:"change_reason,omitempty"`
+}
+
+type apiSPCPt struct {
+	Period        string   `json:"period"`
+	Value         num      `json:"value"`
+	Mean          num      `json:"mean"`
+	Upper         num      `json:"upper"`
+	Lower         num      `json:"lower"`
+	UpperTwoSigma num      `json:"upper_two_sigma"`
+	LowerTwoSigma num      `json:"lower_two_sigma"`
+	Rules         []string `json:"rules"`
+	Type          string   `json:"type"`
+	Small         bool     `json:"below_min_denominator,omitempty"`
+}
+
+type apiForecast struct {
+	Model              string          `json:"model"`
+	Reason             string          `json:"reason"`
+	Points             []apiForecastPt `json:"points"`
+	Breach             map[string]any  `json:"breach"`
+	NextCommittee      map[string]any  `json:"next_committee"`
+	RedBeforeCommittee bool            `json:"red_before_committee"`
+}
+
+type apiForecastPt struct {
+	Period  string `json:"period"`
+	Horizon int    `json:"horizon"`
+	Value   num    `json:"value"`
+	Lo80    num    `json:"lower_80"`
+	Hi80    num    `json:"upper_80"`
+	Lo95    num    `json:"lower_95"`
+	Hi95    num    `json:"upper_95"`
+}
+
+func spcJSON(it assess.Item) *apiSPC {
+	c := it.Control
+	if c.Err != nil || len(c.Chart.Points) == 0 {
+		return nil
+	}
+	out := &apiSPC{RuleSet: c.Chart.RuleSet, TooFew: c.Chart.TooFew, MinPoints: c.Chart.MinPoints,
+		Significance: string(it.Significance), Variation: string(c.Chart.Variation), Assurance: string(c.Chart.Assurance),
+		Segments: []apiSegment{}, Points: []apiSPCPt{}}
+	for _, sg := range c.Chart.Segments {
+		a := apiSegment{From: c.Periods[sg.Start].String(), To: c.Periods[sg.End-1].String(), Mean: num(sg.Mean),
+			Upper: num(sg.Upper), Lower: num(sg.Lower), Fixed: sg.Fixed, TooFew: sg.TooFew}
+		if sg.Change != nil {
+			a.ChangeDate, a.ChangeReason = sg.Change.Date, sg.Change.Reason
+		}
+		out.Segments = append(out.Segments, a)
+	}
+	for i, p := range c.Chart.Points {
+		rules := p.Rules.Names()
+		if rules == nil {
+			rules = []string{}
+		}
+		out.Points = append(out.Points, apiSPCPt{Period: c.Periods[i].String(), Value: num(p.Value), Mean: num(p.Mean),
+			Upper: num(p.Upper), Lower: num(p.Lower), UpperTwoSigma: num(p.UpperTwoSigma), LowerTwoSigma: num(p.LowerTwoSigma),
+			Rules: rules, Type: string(p.Type), Small: p.Small})
+	}
+	return out
+}
+
+func forecastJSON(it assess.Item) *apiForecast {
+	o := it.Outlook
+	if o == nil {
+		return nil
+	}
+	out := &apiForecast{Model: string(o.Forecast.Model), Reason: o.Forecast.Reason, Points: []apiForecastPt{},
+		Breach: map[string]any{}, RedBeforeCommittee: o.RedBeforeCommittee}
+	for i, p := range o.Forecast.Points[:o.Shown] {
+		out.Points = append(out.Points, apiForecastPt{o.Periods[i].String(), p.H, num(p.Value), num(p.Lo80), num(p.Hi80), num(p.Lo95), num(p.Hi95)})
+	}
+	for level, b := range map[string]assess.Breach{"amber": o.Amber, "red": o.Red} {
+		if b.Period.IsZero() {
+			out.Breach[level] = nil
+			continue
+		}
+		out.Breach[level] = map[string]any{"period": b.Period.String(), "probability": num(b.Prob)}
+	}
+	if c := o.NextCommittee; c != nil {
+		out.NextCommittee = map[string]any{"name": c.Committee, "date": c.Date.String()}
+	}
+	return out
 }
 
 func ptr(v float64) *float64 { return &v }
@@ -157,6 +276,7 @@ func assessmentJSON(snap *assess.Snapshot, it assess.Item) apiAssessment {
 	}
 	end, due := it.PeriodEnd.UTC(), it.DueBy.UTC()
 	a.PeriodEnd, a.DueBy = &end, &due
+	a.SPC, a.Forecast = spcJSON(it), forecastJSON(it)
 	return a
 }
 

@@ -207,6 +207,11 @@ func (f *fitter) start(warm *Params) ([]float64, float64) {
 	alphas := []float64{0.001, 0.05, 0.2, 0.5, 0.8, 0.999}
 	stars := []float64{0.001, 0.05, 0.3}
 	phis := []float64{0.8, 0.9, 0.98}
+	if warm != nil {
+		// Beside an earlier fit's optimum, a coarse grid suffices to find
+		// a basin that has moved (see below): a fifth of the starts.
+		alphas, stars, phis = []float64{0.001, 0.2, 0.999}, []float64{0.05}, []float64{0.9}
+	}
 	var starts [][]float64
 	for _, a := range alphas {
 		switch f.method {

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -24,6 +25,7 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/xuri/excelize/v2"
 
+	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/config"
 	"github.com/vitalsigns/vitalsigns/demo"
 	"github.com/vitalsigns/vitalsigns/internal/testenv"
@@ -511,6 +513,67 @@ func TestServeDemo(t *testing.T) {
 	}
 	if code, _ := get(t, s.url+"/-/ready"); code != 200 {
 		t.Errorf("ready: %d", code)
+	}
+
+	// The forecasts come in the background; then the falling visits are a
+	// special-cause concern with a projected red breach, and /metrics and
+	// the JSON API say the same.
+	waitFor(t, "forecasts", 3*time.Minute, func() bool {
+		_, fams = scrape(t, s.url)
+		v, ok := sample(fams, "vitalsigns_forecasts_pending", nil)
+		return ok && v == 0
+	})
+	visitsAuth := auth("cla_visits_in_timescale")
+	if v, _ := sample(fams, "vitalsigns_indicator_spc_point", map[string]string{"indicator": "cla_visits_in_timescale", "team": "authority", "type": "special_cause_concern"}); v != 1 {
+		t.Errorf("visits: spc_point{type=special_cause_concern} = %v, want 1", v)
+	}
+	breach, ok := sample(fams, "vitalsigns_indicator_forecast_breach_timestamp_seconds", map[string]string{"indicator": "cla_visits_in_timescale", "team": "authority", "level": "red"})
+	if !ok {
+		t.Fatal("visits: no red breach projected")
+	}
+	point1, _ := sample(fams, "vitalsigns_indicator_forecast", map[string]string{"indicator": "cla_visits_in_timescale", "team": "authority", "horizon": "1", "bound": "point"})
+	code, body = get(t, s.url+"/api/v1/indicators/cla_visits_in_timescale/assessment?team=authority")
+	if code != 200 {
+		t.Fatalf("assessment API: %d", code)
+	}
+	var api struct {
+		Data struct {
+			State string `json:"state"`
+			SPC   struct {
+				Significance string `json:"significance"`
+				Points       []struct {
+					Type  string   `json:"type"`
+					Rules []string `json:"rules"`
+				} `json:"points"`
+			} `json:"spc"`
+			Forecast struct {
+				Points []struct {
+					Value float64 `json:"value"`
+				} `json:"points"`
+				Breach map[string]*struct {
+					Period string `json:"period"`
+				} `json:"breach"`
+			} `json:"forecast"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &api); err != nil {
+		t.Fatal(err)
+	}
+	d := api.Data
+	lastPt := d.SPC.Points[len(d.SPC.Points)-1]
+	if d.State != "amber" || d.SPC.Significance != "significant" || lastPt.Type != "special_cause_concern" || !slices.Contains(lastPt.Rules, "trend") {
+		t.Errorf("API: state %s, significance %s, latest point %+v", d.State, d.SPC.Significance, lastPt)
+	}
+	if len(d.Forecast.Points) == 0 || d.Forecast.Points[0].Value != point1 {
+		t.Errorf("API forecast %+v, /metrics horizon 1: %v", d.Forecast.Points, point1)
+	}
+	if red := d.Forecast.Breach["red"]; red == nil {
+		t.Error("API: no red breach")
+	} else if p, err := vs.ParsePeriod(vs.Monthly, red.Period); err != nil || float64(p.End().Unix()) != breach {
+		t.Errorf("API red breach %s (%v), /metrics %v", red.Period, err, breach)
+	}
+	if rag, _ := sample(fams, "vitalsigns_indicator_rag", visitsAuth); rag != 1 {
+		t.Errorf("visits rag %v after forecasting, want still amber", rag)
 	}
 
 	// Stopped, the demo leaves nothing behind.
