@@ -54,7 +54,7 @@ func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 
 func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
 
 // Before reports whether d is before e.
-func (d Date) Before(e Date) bool { return d.Time().Before(e.Time()) }
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
 
 // Compare returns -1, 0 or +1 as d is before, the same as or after e (for
 // slices.SortFunc).

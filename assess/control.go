@@ -26,13 +26,19 @@ func control(ind *vs.Indicator, history []Point) Control {
 	if len(history) == 0 {
 		return c
 	}
-	byPeriod := map[vs.Period]Point{}
-	for _, p := range history {
-		byPeriod[p.Period] = p
-	}
 	last := history[len(history)-1].Period
 	for p := history[0].Period; !last.Before(p); p = p.Next() {
 		c.Periods = append(c.Periods, p)
+	}
+	// The history point of each chart period, or nil for a gap.
+	byPeriod := make([]*Point, len(c.Periods))
+	for i, j := 0, 0; i < len(c.Periods); i++ {
+		for j < len(history) && history[j].Period.Before(c.Periods[i]) {
+			j++
+		}
+		if j < len(history) && history[j].Period == c.Periods[i] {
+			byPeriod[i] = &history[j]
+		}
 	}
 	opt := spc.Options{Polarity: ind.Polarity, Baseline: ind.SPC.Baseline, MinDenominator: ind.MinDenominator}
 	if ind.Polarity == "" {
@@ -56,9 +62,9 @@ func control(ind *vs.Indicator, history []Point) Control {
 	}
 	if ind.SPC.Chart == vs.ChartP {
 		num, den := make([]float64, len(c.Periods)), make([]float64, len(c.Periods))
-		for i, per := range c.Periods {
+		for i := range c.Periods {
 			num[i], den[i] = math.NaN(), math.NaN()
-			if p, ok := byPeriod[per]; ok && p.HasValue() && p.Numerator.Valid && p.Denominator.Valid {
+			if p := byPeriod[i]; p != nil && p.HasValue() && p.Numerator.Valid && p.Denominator.Valid {
 				num[i], den[i] = p.Numerator.Float64, p.Denominator.Float64
 			}
 		}
@@ -66,9 +72,9 @@ func control(ind *vs.Indicator, history []Point) Control {
 		return c
 	}
 	values := make([]float64, len(c.Periods))
-	for i, per := range c.Periods {
+	for i := range c.Periods {
 		values[i] = math.NaN()
-		if p, ok := byPeriod[per]; ok && p.HasValue() {
+		if p := byPeriod[i]; p != nil && p.HasValue() {
 			values[i] = p.Value.Float64
 		}
 	}

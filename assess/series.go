@@ -34,19 +34,40 @@ func (p Point) HasValue() bool {
 type series map[[2]string][]Point
 
 func groupSeries(cat *vs.Catalogue, figures []vs.Observation) series {
-	out := series{}
-	for _, o := range figures {
-		if _, ok := cat.Indicator(o.Indicator); !ok {
-			continue
+	inds, teams := map[string]bool{}, map[string]bool{vs.AuthorityTeam: true}
+	for i := range cat.Indicators {
+		inds[cat.Indicators[i].ID] = true
+	}
+	for _, t := range cat.Teams {
+		teams[t.ID] = true
+	}
+	known := func(o *vs.Observation) bool { return inds[o.Indicator] && teams[o.Team] }
+	// Two passes, so that each series is allocated once at its size: a
+	// whole authority's history is a few hundred thousand points.
+	counts := map[[2]string]int{}
+	for i := range figures {
+		if o := &figures[i]; known(o) {
+			counts[[2]string{o.Indicator, o.Team}]++
 		}
-		if _, ok := cat.Team(o.Team); !ok {
-			continue
-		}
+	}
+	out := make(series, len(counts))
+	for i := range figures {
+		o := &figures[i]
 		k := [2]string{o.Indicator, o.Team}
-		out[k] = append(out[k], Point{Observation: o})
+		n, ok := counts[k]
+		if !ok {
+			continue
+		}
+		pts := out[k]
+		if pts == nil {
+			pts = make([]Point, 0, n)
+		}
+		out[k] = append(pts, Point{Observation: *o})
 	}
 	for _, pts := range out {
-		slices.SortFunc(pts, func(a, b Point) int { return a.Period.Compare(b.Period) })
+		if !slices.IsSortedFunc(pts, func(a, b Point) int { return a.Period.Compare(b.Period) }) {
+			slices.SortFunc(pts, func(a, b Point) int { return a.Period.Compare(b.Period) })
+		}
 	}
 	return out
 }
@@ -154,29 +175,45 @@ func aggregate(cat *vs.Catalogue, s series) map[[2]string][]string {
 	return notes
 }
 
-// deriveTotals combines the teams' series period by period.
+// deriveTotals combines the teams' series (each sorted by period) period
+// by period.
 func deriveTotals(ind *vs.Indicator, teams [][]Point) []Point {
-	byPeriod := map[vs.Period][]Point{}
+	seen := map[vs.Period]struct{}{}
 	for _, pts := range teams {
-		for _, p := range pts {
-			byPeriod[p.Period] = append(byPeriod[p.Period], p)
+		for i := range pts {
+			seen[pts[i].Period] = struct{}{}
 		}
 	}
+	periods := make([]vs.Period, 0, len(seen))
+	for p := range seen {
+		periods = append(periods, p)
+	}
+	slices.SortFunc(periods, vs.Period.Compare)
+	cursor := make([]int, len(teams))
+	at := make([]*Point, 0, len(teams))
 	var out []Point
-	for period, pts := range byPeriod {
-		if len(pts) < len(teams) {
+	for _, p := range periods {
+		at = at[:0]
+		for t, pts := range teams {
+			for cursor[t] < len(pts) && pts[cursor[t]].Period.Before(p) {
+				cursor[t]++
+			}
+			if cursor[t] < len(pts) && pts[cursor[t]].Period == p {
+				at = append(at, &pts[cursor[t]])
+			}
+		}
+		if len(at) < len(teams) {
 			continue
 		}
-		if p, ok := combine(ind, period, pts); ok {
-			out = append(out, p)
+		if pt, ok := combine(ind, p, at); ok {
+			out = append(out, pt)
 		}
 	}
-	slices.SortFunc(out, func(a, b Point) int { return a.Period.Compare(b.Period) })
 	return out
 }
 
 // combine totals one period's figures of the teams below.
-func combine(ind *vs.Indicator, period vs.Period, pts []Point) (Point, bool) {
+func combine(ind *vs.Indicator, period vs.Period, pts []*Point) (Point, bool) {
 	out := Point{Derived: true, Observation: vs.Observation{
 		Key:    vs.Key{Indicator: ind.ID, Team: "", Period: period},
 		Status: vs.StatusActual,
