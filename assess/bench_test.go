@@ -109,4 +109,3 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	})
 }
-
