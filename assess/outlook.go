@@ -289,3 +289,32 @@ func nextCommittee(committees []vs.Committee, now time.Time) *CommitteeDate {
 	}
 	return best
 }
+
+// ForecastRecords are the forecasts of the snapshot as they are shown
+// (the first Shown points of each outlook), to be kept and scored when the
+// actual figures arrive. Points without a finite value or interval (a
+// naive forecast from a single figure) are left out.
+func (s *Snapshot) ForecastRecords() []vs.ForecastRecord {
+	var out []vs.ForecastRecord
+	for i := range s.Items {
+		it := &s.Items[i]
+		o := it.Outlook
+		if o == nil || len(it.Control.Periods) == 0 {
+			continue
+		}
+		origin := it.Control.Periods[len(it.Control.Periods)-1]
+		for k, p := range o.Forecast.Points[:o.Shown] {
+			finite := true
+			for _, v := range []float64{p.Value, p.Lo80, p.Hi80, p.Lo95, p.Hi95} {
+				finite = finite && !math.IsNaN(v) && !math.IsInf(v, 0)
+			}
+			if !finite {
+				continue
+			}
+			out = append(out, vs.ForecastRecord{Indicator: it.Indicator.ID, Team: it.Team.ID, Origin: origin,
+				Target: o.Periods[k], Horizon: p.H, Kind: vs.ForecastMade, MadeAt: s.Built, Model: string(o.Forecast.Model),
+				Value: p.Value, Lo80: p.Lo80, Hi80: p.Hi80, Lo95: p.Lo95, Hi95: p.Hi95})
+		}
+	}
+	return out
+}

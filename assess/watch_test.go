@@ -149,3 +149,32 @@ func TestWatcherDefersForecasts(t *testing.T) {
 		t.Errorf("rebuild with a changed figure: %d pending, want 1", changed.PendingForecasts)
 	}
 }
+
+func TestForecastRecords(t *testing.T) {
+	cat := &vs.Catalogue{Indicators: []vs.Indicator{{ID: "visits", Name: "Visits", Unit: vs.UnitPercent,
+		Polarity: vs.HigherIsBetter, Frequency: vs.Monthly}}}
+	var obs []vs.Observation
+	p := vs.Month(2024, time.January)
+	for i := range 20 {
+		obs = append(obs, vs.Observation{Key: vs.Key{Indicator: "visits", Team: "authority", Period: p},
+			Value: sql.NullFloat64{Float64: 0.9 + 0.01*float64(i%3), Valid: true}, Status: vs.StatusActual})
+		p = p.Next()
+	}
+	built := time.Date(2025, 9, 3, 8, 0, 0, 0, time.UTC)
+	s := assess.Build(cat, obs, vs.IngestStats{}, built)
+	recs := s.ForecastRecords()
+	if len(recs) != 3 {
+		t.Fatalf("%d records, want the 3 months shown", len(recs))
+	}
+	it, _ := s.Item("visits", "authority")
+	for k, r := range recs {
+		pt := it.Outlook.Forecast.Points[k]
+		if r.Origin.String() != "2025-08" || r.Target != it.Outlook.Periods[k] || r.Horizon != k+1 || r.Value != pt.Value ||
+			r.Lo95 != pt.Lo95 || r.Kind != vs.ForecastMade || !r.MadeAt.Equal(built) || r.Model != string(it.Outlook.Forecast.Model) {
+			t.Errorf("record %d: %+v", k, r)
+		}
+	}
+	if recs[2].Target.String() != "2025-11" {
+		t.Errorf("third target %s, want 2025-11", recs[2].Target)
+	}
+}

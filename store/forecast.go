@@ -3,13 +3,15 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	vs "github.com/vitalsigns/vitalsigns"
 )
 
 // RecordForecasts stores recs in one transaction, keeping the first record
-// for each indicator, team, origin, target and kind.
+// for each indicator, team, origin, target and kind. A record with a value
+// or bound that is not a finite number is refused.
 func (s *Store) RecordForecasts(ctx context.Context, recs []vs.ForecastRecord) (n int, err error) {
 	if len(recs) == 0 {
 		return 0, nil
@@ -28,6 +30,11 @@ func (s *Store) RecordForecasts(ctx context.Context, recs []vs.ForecastRecord) (
 	}
 	defer stmt.Close()
 	for _, r := range recs {
+		for _, v := range []float64{r.Value, r.Lo80, r.Hi80, r.Lo95, r.Hi95} {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return 0, fmt.Errorf("record forecast %s/%s %s: %v is not a number to store", r.Indicator, r.Team, r.Target, v)
+			}
+		}
 		if r.Origin.Freq != r.Target.Freq {
 			return 0, fmt.Errorf("record forecast %s/%s: origin %s and target %s differ in frequency", r.Indicator, r.Team, r.Origin, r.Target)
 		}
@@ -39,11 +46,8 @@ func (s *Store) RecordForecasts(ctx context.Context, recs []vs.ForecastRecord) (
 		k, _ := res.RowsAffected()
 		n += int(k)
 	}
-	if n > 0 {
-		if err := bump(ctx, tx); err != nil {
-			return 0, err
-		}
-	}
+	// No bump of the change counter: forecast records do not change the
+	// snapshot that serve builds from the figures.
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit forecasts: %w", err)
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/vitalsigns/vitalsigns/config"
 	"github.com/vitalsigns/vitalsigns/demo"
 	"github.com/vitalsigns/vitalsigns/internal/testenv"
+	"github.com/vitalsigns/vitalsigns/store"
 )
 
 // The test binary doubles as the vitalsigns binary, so that tests run the
@@ -703,5 +704,49 @@ func TestExportGuardsFormulas(t *testing.T) {
 	jsonOut, _, _ := vitalsigns(t, "export", "--data-dir", data, "--format", "json")
 	if !strings.Contains(jsonOut, `"commentary": "=HYPERLINK(\"http://evil\",\"x\")"`) {
 		t.Errorf("json export should give the text as stored:\n%s", jsonOut)
+	}
+}
+
+// serve keeps the forecasts it shows, so that they can be scored when the
+// actual figures arrive.
+func TestServeRecordsForecasts(t *testing.T) {
+	data := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("Period,Indicator,Team,Value\r\n")
+	p := vs.Month(2025, time.November)
+	for i := range 12 {
+		fmt.Fprintf(&csv, "%s,agency_rate,,%.1f%%\r\n", p, 20+0.5*float64(i%4))
+		p = p.Next()
+	}
+	file := writeFile(t, t.TempDir(), "year.csv", csv.String())
+	if out, stderr, code := vitalsigns(t, "ingest", "--data-dir", data, file); code != 0 {
+		t.Fatalf("ingest: exit %d\n%s\n%s", code, out, stderr)
+	}
+	s := startServe(t, "--data-dir", data, "--store.poll-interval", "100ms")
+	waitFor(t, "forecasts", 2*time.Minute, func() bool {
+		_, fams := scrape(t, s.url)
+		v, ok := sample(fams, "vitalsigns_forecasts_pending", nil)
+		return ok && v == 0
+	})
+	_, fams := scrape(t, s.url)
+	point2, ok := sample(fams, "vitalsigns_indicator_forecast", map[string]string{"indicator": "agency_rate", "team": "authority", "horizon": "2", "bound": "point"})
+	if !ok {
+		t.Fatal("no forecast for agency_rate")
+	}
+	s.stop(t)
+	st, err := store.Open(context.Background(), filepath.Join(data, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	recs, err := st.Forecasts(context.Background(), vs.Filter{Indicator: "agency_rate", Team: "authority"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 {
+		t.Fatalf("%d forecast records, want 3 (October 2026 + 1 to 3 months)", len(recs))
+	}
+	if r := recs[1]; r.Origin.String() != "2026-10" || r.Target.String() != "2026-12" || r.Horizon != 2 || r.Value != point2 || r.Kind != vs.ForecastMade {
+		t.Errorf("second record %+v; /metrics horizon 2: %v", r, point2)
 	}
 }

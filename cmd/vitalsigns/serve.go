@@ -71,6 +71,15 @@ func (a *app) serveCommand() *cobra.Command {
 					if err := col.Set(s); err != nil {
 						a.log.Error("publish snapshot", "err", err)
 					}
+					// Keep the forecasts as made, to score them when the
+					// actual figures arrive (the first record of each wins).
+					if s.PendingForecasts == 0 {
+						if n, err := st.RecordForecasts(ctx, s.ForecastRecords()); err != nil {
+							a.log.Error("record forecasts", "err", err)
+						} else if n > 0 {
+							a.log.Info("recorded forecasts", "new", n)
+						}
+					}
 				}}
 			// The first snapshot is in place before the port opens, so the
 			// first scrape already sees every indicator.
