@@ -42,10 +42,10 @@ func TestScoreForecasts(t *testing.T) {
 		return 0
 	}
 	recs := []vs.ForecastRecord{
-		rec(jun, jul, 1, actual(jul)-0.005, vs.ForecastMade), // inside both intervals
-		rec(jun, aug, 2, actual(aug)+0.015, vs.ForecastMade), // inside the 95% only
+		rec(jun, jul, 1, actual(jul)-0.005, vs.ForecastMade),                                      // inside both intervals
+		rec(jun, aug, 2, actual(aug)+0.015, vs.ForecastMade),                                      // inside the 95% only
 		rec(vs.Month(2024, time.December), vs.Month(2025, time.January), 1, 0.9, vs.ForecastMade), // not arrived
-		rec(jun, jul, 1, 0.5, vs.ForecastBacktest), // another kind
+		rec(jun, jul, 1, 0.5, vs.ForecastBacktest),                                                // another kind
 		{Indicator: "visits", Team: "north", Origin: jun, Target: jul, Horizon: 1, Kind: vs.ForecastMade, Value: 0.1},
 	}
 	acc := assess.ScoreForecasts(it, recs, vs.ForecastMade)
