@@ -1,7 +1,10 @@
 package assess
 
 import (
+	"context"
+	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	vs "github.com/vitalsigns/vitalsigns"
@@ -97,4 +100,38 @@ func Backtests(it Item, origins int, madeAt time.Time) []vs.ForecastRecord {
 			Value: r.Point, Lo80: r.Lo80, Hi80: r.Hi80, Lo95: r.Lo95, Hi95: r.Hi95})
 	}
 	return out
+}
+
+// BacktestOrigins is how many origins Backfill replays for each series:
+// a year of monthly forecasts.
+const BacktestOrigins = 12
+
+// Backfill records rolling-origin backtests for the authority's series in s
+// that have none in the log yet, so that forecast accuracy can be shown
+// from the first day. It stops between series when ctx is done, and
+// returns how many records it added.
+func Backfill(ctx context.Context, log vs.ForecastLog, s *Snapshot) (int, error) {
+	added := 0
+	for i := range s.Items {
+		it := s.Items[i]
+		if it.Team.ID != vs.AuthorityTeam || !it.Has {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return added, err
+		}
+		have, err := log.Forecasts(ctx, vs.Filter{Indicator: it.Indicator.ID, Team: it.Team.ID})
+		if err != nil {
+			return added, fmt.Errorf("backfill %s: %w", it.Indicator.ID, err)
+		}
+		if slices.ContainsFunc(have, func(r vs.ForecastRecord) bool { return r.Kind == vs.ForecastBacktest }) {
+			continue
+		}
+		n, err := log.RecordForecasts(ctx, Backtests(it, BacktestOrigins, s.Built))
+		if err != nil {
+			return added, fmt.Errorf("backfill %s: %w", it.Indicator.ID, err)
+		}
+		added += n
+	}
+	return added, nil
 }

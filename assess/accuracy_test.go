@@ -1,6 +1,7 @@
 package assess_test
 
 import (
+	"context"
 	"math"
 	"testing"
 	"time"
@@ -93,5 +94,40 @@ func TestBacktests(t *testing.T) {
 	acc := assess.ScoreForecasts(it, recs, vs.ForecastBacktest)
 	if acc.All.N != 15 || !(acc.All.MASE < 1.5) {
 		t.Errorf("backtest accuracy %+v: a gentle trend should be forecast about as well as naive or better", acc.All)
+	}
+}
+
+type memLog struct{ recs []vs.ForecastRecord }
+
+func (m *memLog) RecordForecasts(_ context.Context, recs []vs.ForecastRecord) (int, error) {
+	m.recs = append(m.recs, recs...)
+	return len(recs), nil
+}
+
+func (m *memLog) Forecasts(_ context.Context, f vs.Filter) ([]vs.ForecastRecord, error) {
+	var out []vs.ForecastRecord
+	for _, r := range m.recs {
+		if (f.Indicator == "" || r.Indicator == f.Indicator) && (f.Team == "" || r.Team == f.Team) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func TestBackfill(t *testing.T) {
+	s, _ := trendItem(t, 20)
+	log := &memLog{}
+	n, err := assess.Backfill(context.Background(), log, s)
+	if err != nil || n == 0 || n != len(log.recs) {
+		t.Fatalf("backfill: %d, %v (%d in the log)", n, err, len(log.recs))
+	}
+	// A second run finds the backtests there and adds nothing.
+	if n, err := assess.Backfill(context.Background(), log, s); err != nil || n != 0 {
+		t.Errorf("second backfill: %d, %v; want 0", n, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := assess.Backfill(ctx, &memLog{}, s); err == nil {
+		t.Error("a cancelled backfill returned no error")
 	}
 }

@@ -733,20 +733,43 @@ func TestServeRecordsForecasts(t *testing.T) {
 	if !ok {
 		t.Fatal("no forecast for agency_rate")
 	}
-	s.stop(t)
 	st, err := store.Open(context.Background(), filepath.Join(data, store.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	recs, err := st.Forecasts(context.Background(), vs.Filter{Indicator: "agency_rate", Team: "authority"})
-	if err != nil {
-		t.Fatal(err)
+	// The backtests follow in the background: a year of origins.
+	var made, backtests []vs.ForecastRecord
+	waitFor(t, "backtests", 2*time.Minute, func() bool {
+		recs, err := st.Forecasts(context.Background(), vs.Filter{Indicator: "agency_rate", Team: "authority"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		made, backtests = nil, nil
+		for _, r := range recs {
+			if r.Kind == vs.ForecastMade {
+				made = append(made, r)
+			} else {
+				backtests = append(backtests, r)
+			}
+		}
+		return len(backtests) > 0
+	})
+	s.stop(t)
+	if len(made) != 3 {
+		t.Fatalf("%d forecasts made, want 3 (October 2026 + 1 to 3 months)", len(made))
 	}
-	if len(recs) != 3 {
-		t.Fatalf("%d forecast records, want 3 (October 2026 + 1 to 3 months)", len(recs))
-	}
-	if r := recs[1]; r.Origin.String() != "2026-10" || r.Target.String() != "2026-12" || r.Horizon != 2 || r.Value != point2 || r.Kind != vs.ForecastMade {
+	if r := made[1]; r.Origin.String() != "2026-10" || r.Target.String() != "2026-12" || r.Horizon != 2 || r.Value != point2 {
 		t.Errorf("second record %+v; /metrics horizon 2: %v", r, point2)
+	}
+	// Origins from the 2nd to the 11th month (a forecast from one figure
+	// has no interval), each up to 3 months ahead within the year.
+	if len(backtests) != 27 {
+		t.Errorf("%d backtest records, want 27", len(backtests))
+	}
+	for _, r := range backtests {
+		if !r.Origin.Before(r.Target) || r.Target.Last.Compare(vs.Month(2026, time.October).Last) > 0 {
+			t.Errorf("backtest %s → %s outside the history", r.Origin, r.Target)
+		}
 	}
 }

@@ -66,6 +66,9 @@ func (a *app) serveCommand() *cobra.Command {
 			defer st.Close()
 
 			col := metrics.NewCollector()
+			// The first snapshot with every forecast done starts the
+			// backtests that let accuracy be shown from the first day.
+			forecasted := make(chan *assess.Snapshot, 1)
 			watcher := &assess.Watcher{Reader: st, Catalogue: cat, Poll: poll, Now: a.now, Logger: a.log.With("component", "watcher"), Builder: &assess.Builder{Defer: true},
 				Publish: func(s *assess.Snapshot) {
 					if err := col.Set(s); err != nil {
@@ -74,6 +77,10 @@ func (a *app) serveCommand() *cobra.Command {
 					// Keep the forecasts as made, to score them when the
 					// actual figures arrive (the first record of each wins).
 					if s.PendingForecasts == 0 {
+						select {
+						case forecasted <- s:
+						default:
+						}
 						if n, err := st.RecordForecasts(ctx, s.ForecastRecords()); err != nil {
 							a.log.Error("record forecasts", "err", err)
 						} else if n > 0 {
@@ -111,6 +118,19 @@ func (a *app) serveCommand() *cobra.Command {
 
 			g, gctx := errgroup.WithContext(ctx)
 			g.Go(func() error { return watcher.Run(gctx, first) })
+			g.Go(func() error {
+				select {
+				case <-gctx.Done():
+				case s := <-forecasted:
+					n, err := assess.Backfill(gctx, st, s)
+					if err != nil && gctx.Err() == nil {
+						a.log.Error("backtest forecasts", "err", err)
+					} else if n > 0 {
+						a.log.Info("recorded backtests", "records", n)
+					}
+				}
+				return nil
+			})
 			if inboxDir != "" {
 				in := &collector.Inbox{Dir: inboxDir, Ledger: st, Catalogue: func() *vs.Catalogue { return cat },
 					Options: limits, Logger: a.log}
