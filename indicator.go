@@ -275,6 +275,10 @@ type Catalogue struct {
 	Indicators []Indicator
 	Committees []Committee
 	Privacy    []PrivacyPattern
+	// SPCExcelParity judges every XmR chart without moving-range
+	// screening, as Making Data Count's Excel tool does, rather than as
+	// the NHSRplotthedots R package does (with it).
+	SPCExcelParity bool
 }
 
 // Indicator returns the indicator with the given id.

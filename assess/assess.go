@@ -217,7 +217,7 @@ func (b *Builder) Build(cat *vs.Catalogue, figures []vs.Observation, stats vs.In
 					rate(ind, &pts[j])
 				}
 				it.History = pts
-				assessLatest(&it, now)
+				assessLatest(&it, now, cat.SPCExcelParity)
 			}
 			s.index[key] = len(s.Items)
 			s.Items = append(s.Items, it)
@@ -259,7 +259,7 @@ func yearBefore(p vs.Period) vs.Period {
 	return vs.PeriodContaining(p.Freq, vs.Date{Year: first.Year - 1, Month: first.Month, Day: first.Day})
 }
 
-func assessLatest(it *Item, now time.Time) {
+func assessLatest(it *Item, now time.Time, excelParity bool) {
 	ind := it.Indicator
 	last := it.History[len(it.History)-1]
 	o := last.Observation
@@ -295,7 +295,7 @@ func assessLatest(it *Item, now time.Time) {
 		}
 	}
 	it.Windows = windows(it.History)
-	it.Control = control(ind, it.History)
+	it.Control = control(ind, it.History, excelParity)
 	it.Significance = significance(it.Control, last)
 	if now.After(it.DueBy) {
 		it.State = Stale
@@ -429,7 +429,7 @@ func (s *Snapshot) ItemAt(id, team string, p vs.Period) (Item, bool) {
 	if due := DueBy(at.History[n-1].Period); due.Before(now) {
 		now = due
 	}
-	assessLatest(&at, now)
+	assessLatest(&at, now, s.Catalogue.SPCExcelParity)
 	values := controlValues(&at)
 	if res := forecast.Forecast(values, forecastOptions(at.Indicator.Frequency)); len(res.Points) > 0 {
 		at.Outlook = outlook(&at, res, s.Catalogue.Committees, now)

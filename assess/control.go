@@ -19,9 +19,10 @@ type Control struct {
 }
 
 // control draws the chart of a history by the indicator's SPC settings:
-// an XmR chart, or a p-chart of numerators and denominators, with the
-// target in force at the latest period and the recorded process changes.
-func control(ind *vs.Indicator, history []Point) Control {
+// an XmR chart (without moving-range screening for Excel parity), or a
+// p-chart of numerators and denominators, with the target in force at the
+// latest period and the recorded process changes.
+func control(ind *vs.Indicator, history []Point, excelParity bool) Control {
 	var c Control
 	if len(history) == 0 {
 		return c
@@ -40,7 +41,8 @@ func control(ind *vs.Indicator, history []Point) Control {
 			byPeriod[i] = &history[j]
 		}
 	}
-	opt := spc.Options{Polarity: ind.Polarity, Baseline: ind.SPC.Baseline, MinDenominator: ind.MinDenominator}
+	opt := spc.Options{Polarity: ind.Polarity, Baseline: ind.SPC.Baseline, MinDenominator: ind.MinDenominator,
+		ExcelParity: excelParity}
 	if ind.Polarity == "" {
 		opt.Polarity = vs.Neutral
 	}
@@ -83,13 +85,16 @@ func control(ind *vs.Indicator, history []Point) Control {
 }
 
 // significance judges the latest change from the chart: a special cause at
-// the latest point is significant; with too few points there is no verdict.
+// the latest point is significant; with too few points, or a denominator
+// under the minimum, there is no verdict.
 func significance(c Control, latest Point) Significance {
 	if !latest.HasValue() || c.Err != nil || len(c.Chart.Points) == 0 {
 		return NotJudged
 	}
 	last := c.Chart.Points[len(c.Chart.Points)-1]
 	switch {
+	case latest.Small || last.Small:
+		return SmallDenominator
 	case c.Chart.TooFew || last.Type == spc.TypeNone:
 		return TooFewPoints
 	case last.Type.Special():

@@ -47,6 +47,10 @@ const (
 	TooFewPoints Significance = "too_few_points"
 	// NotJudged: there is no value to judge (missing or suppressed).
 	NotJudged Significance = "not_judged"
+	// SmallDenominator: the latest figure's denominator is under the
+	// indicator's minimum, so a few children either way move it a long
+	// way; its change is not called significant or normal.
+	SmallDenominator Significance = "small_denominator"
 )
 
 // Direction is the direction of travel from one figure to another.

@@ -295,3 +295,49 @@ func TestItemAt(t *testing.T) {
 		t.Errorf("before any figure: has=%v state %s", it.Has, it.State)
 	}
 }
+
+func TestExcelParityReachesTheChart(t *testing.T) {
+	cat := hierarchyCatalogue()
+	cat.Teams = nil
+	var figs []vs.Observation
+	p := vs.Month(2025, time.January)
+	for i := range 15 {
+		figs = append(figs, vs.Observation{Key: vs.Key{Indicator: "visits", Team: vs.AuthorityTeam, Period: p}, Value: nf(0.9 + 0.01*float64(i%2)), Status: vs.StatusActual})
+		p = p.Next()
+	}
+	for _, excel := range []bool{false, true} {
+		cat.SPCExcelParity = excel
+		s := assess.Build(cat, figs, vs.IngestStats{}, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
+		it, _ := s.Item("visits", vs.AuthorityTeam)
+		want := map[bool]string{false: "MDC (NHSRplotthedots) 2023", true: "MDC Excel parity"}[excel]
+		if it.Control.Chart.RuleSet != want || it.Control.Chart.TooFew {
+			t.Errorf("excel parity %v: rule set %q (too few %v), want %q", excel, it.Control.Chart.RuleSet, it.Control.Chart.TooFew, want)
+		}
+	}
+}
+
+func TestSmallDenominatorIsNotJudged(t *testing.T) {
+	cat := hierarchyCatalogue()
+	cat.Teams = nil
+	cat.Indicators[1].MinDenominator = 10
+	var figs []vs.Observation
+	p := vs.Month(2025, time.January)
+	for i := range 15 {
+		num, den := 18.0+float64(i%2), 20.0
+		if i == 14 {
+			num, den = 2, 5 // 40% of five children: far below the limits
+		}
+		figs = append(figs, vs.Observation{Key: vs.Key{Indicator: "visits", Team: vs.AuthorityTeam, Period: p},
+			Value: nf(num / den), Numerator: nf(num), Denominator: nf(den), Status: vs.StatusActual})
+		p = p.Next()
+	}
+	s := assess.Build(cat, figs, vs.IngestStats{}, time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
+	it, _ := s.Item("visits", vs.AuthorityTeam)
+	if !it.BelowMinDenominator || it.Significance != assess.SmallDenominator || it.Windows.RedOfLast3 != 0 {
+		t.Errorf("below min %v, significance %s, red of last 3 %d; want flagged, not judged, not counted",
+			it.BelowMinDenominator, it.Significance, it.Windows.RedOfLast3)
+	}
+	if it.Verdict != assess.Red {
+		t.Errorf("verdict %s: the value is still shown as rated (red), only flagged", it.Verdict)
+	}
+}

@@ -262,6 +262,9 @@ func build(docs []*doc) (*vs.Catalogue, vs.Problems) {
 				cat.Authority.StatisticalNeighbours = a.StatisticalNeighbours
 			}
 		}
+		if sp := d.file.SPC; sp != nil && sp.ExcelParity != nil {
+			cat.SPCExcelParity = *sp.ExcelParity
+		}
 	}
 
 	// Teams: a later file's list replaces an earlier one's.

@@ -43,7 +43,7 @@ func TestLoadBad(t *testing.T) {
 			`unknown_key.bad.yaml:5:3: unknown key "region" (known keys here: name, la_code, statistical_neighbours)`,
 			`unknown_key.bad.yaml:8:5: unknown key "colour" (known keys here: ` + indicatorKey + `)`,
 			`unknown_key.bad.yaml:11:9: unknown key "green" (known keys here: from, target, amber, red, tolerance)`,
-			`unknown_key.bad.yaml:12:1: unknown key "alerts_typo" (known keys here: authority, teams, indicators, committees, privacy)`,
+			`unknown_key.bad.yaml:12:1: unknown key "alerts_typo" (known keys here: authority, teams, indicators, committees, privacy, spc)`,
 		},
 		"privacy.bad.yaml": {
 			`privacy.bad.yaml:3:13: privacy.patterns[0].name: pattern name "Mosaic-ID" must be snake_case (a-z, 0-9, _)`,
@@ -248,6 +248,7 @@ func TestLoadGood(t *testing.T) {
 			c.Privacy = append(c.Privacy, vs.PrivacyPattern{Name: "mosaic_id", Description: "a Mosaic person ID", Pattern: `\bMOS\d{6}\b`})
 		}},
 		{"spc.good.yaml", func(c *vs.Catalogue) {
+			c.SPCExcelParity = true
 			ind, _ := c.Indicator("cla_initial_health_assessment_20d")
 			ind.SPC = vs.SPCSettings{Chart: vs.ChartP}
 			ind, _ = c.Indicator("referrals")

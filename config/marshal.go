@@ -50,6 +50,9 @@ func Marshal(cat *vs.Catalogue) ([]byte, error) {
 	if len(pf.Patterns) > 0 {
 		f.Privacy = pf
 	}
+	if cat.SPCExcelParity {
+		f.SPC = &fileSPCRules{ExcelParity: &cat.SPCExcelParity}
+	}
 	var root yaml.Node
 	if err := root.Encode(f); err != nil {
 		return nil, fmt.Errorf("encode config: %w", err)

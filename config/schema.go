@@ -17,6 +17,14 @@ type File struct {
 	Indicators []fileIndicator `yaml:"indicators,omitempty"`
 	Committees []fileCommittee `yaml:"committees,omitempty"`
 	Privacy    *filePrivacy    `yaml:"privacy,omitempty"`
+	SPC        *fileSPCRules   `yaml:"spc,omitempty"`
+}
+
+// fileSPCRules are the settings of every SPC chart.
+type fileSPCRules struct {
+	// ExcelParity turns off moving-range screening, to match Making Data
+	// Count's Excel tool rather than the NHSRplotthedots R package.
+	ExcelParity *bool `yaml:"excel_parity,omitempty"`
 }
 
 // filePrivacy lists the patterns of text that looks as if it identifies a
