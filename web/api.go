@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/assess"
+	"github.com/vitalsigns/vitalsigns/assess/forecast"
 )
 
 // The JSON API (/api/v1): the same assessment the metrics and reports read,
@@ -318,5 +320,91 @@ func (s *Server) assessment(w http.ResponseWriter, r *http.Request) {
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(map[string]any{"status": "success", "data": assessmentJSON(snap, it)}); err != nil {
 		s.Logger.Debug("write assessment", "err", err)
+	}
+}
+
+type apiAccuracy struct {
+	N          int            `json:"n"`
+	MAE        num            `json:"mae"`
+	MAPE       num            `json:"mape_percent"`
+	MASE       num            `json:"mase"`
+	Coverage80 num            `json:"coverage_80"`
+	Coverage95 num            `json:"coverage_95"`
+	Notes      []string       `json:"notes"`
+	ByHorizon  map[string]any `json:"by_horizon,omitempty"`
+}
+
+type apiScored struct {
+	Origin  string `json:"origin"`
+	Target  string `json:"target"`
+	Horizon int    `json:"horizon"`
+	MadeAt  string `json:"made_at"`
+	Model   string `json:"model"`
+	Value   num    `json:"value"`
+	Lo80    num    `json:"lower_80"`
+	Hi80    num    `json:"upper_80"`
+	Lo95    num    `json:"lower_95"`
+	Hi95    num    `json:"upper_95"`
+	Actual  num    `json:"actual"`
+}
+
+func accuracyJSON(a forecast.Accuracy) apiAccuracy {
+	notes := a.Notes
+	if notes == nil {
+		notes = []string{}
+	}
+	return apiAccuracy{N: a.N, MAE: num(a.MAE), MAPE: num(a.MAPE), MASE: num(a.MASE), Coverage80: num(a.Coverage80),
+		Coverage95: num(a.Coverage95), Notes: notes}
+}
+
+// forecastAccuracy serves GET /api/v1/indicators/{id}/forecast-accuracy?team=:
+// the forecasts kept for the series, as made and as backtested, each scored
+// against the figures that have arrived.
+func (s *Server) forecastAccuracy(w http.ResponseWriter, r *http.Request) {
+	snap := s.Snapshot()
+	if snap == nil {
+		apiError(w, http.StatusServiceUnavailable, "no snapshot yet")
+		return
+	}
+	if s.Forecasts == nil {
+		apiError(w, http.StatusNotFound, "no forecast log")
+		return
+	}
+	ind, ok := snap.Catalogue.Indicator(r.PathValue("id"))
+	if !ok {
+		apiError(w, http.StatusNotFound, "unknown indicator")
+		return
+	}
+	it, ok := snap.Item(ind.ID, teamParam(r))
+	if !ok {
+		apiError(w, http.StatusNotFound, "unknown team")
+		return
+	}
+	recs, err := s.Forecasts.Forecasts(r.Context(), vs.Filter{Indicator: it.Indicator.ID, Team: it.Team.ID})
+	if err != nil {
+		s.Logger.Error("read forecasts", "err", err)
+		apiError(w, http.StatusInternalServerError, "internal error")
+		return
+	}
+	data := map[string]any{"indicator": ind.ID, "team": it.Team.ID}
+	for _, kind := range []vs.ForecastKind{vs.ForecastMade, vs.ForecastBacktest} {
+		acc := assess.ScoreForecasts(it, recs, kind)
+		a := accuracyJSON(acc.All)
+		a.ByHorizon = map[string]any{}
+		for h, ha := range acc.ByHorizon {
+			a.ByHorizon[strconv.Itoa(h)] = accuracyJSON(ha)
+		}
+		scored := []apiScored{}
+		for _, sr := range acc.Records {
+			scored = append(scored, apiScored{sr.Origin.String(), sr.Target.String(), sr.Horizon, sr.MadeAt.UTC().Format(time.RFC3339),
+				sr.Model, num(sr.Value), num(sr.Lo80), num(sr.Hi80), num(sr.Lo95), num(sr.Hi95), num(sr.Actual)})
+		}
+		data[string(kind)] = map[string]any{"accuracy": a, "records": scored}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(map[string]any{"status": "success", "data": data}); err != nil {
+		s.Logger.Debug("write forecast accuracy", "err", err)
 	}
 }

@@ -83,3 +83,15 @@ func TestAssessmentAPIBeforeSnapshot(t *testing.T) {
 		t.Errorf("status %d, want 503", resp.StatusCode)
 	}
 }
+
+func TestForecastAccuracyWithoutALog(t *testing.T) {
+	srv, _ := newServer(t, true)
+	resp, err := http.Get(srv.URL + "/api/v1/indicators/cla_visits_in_timescale/forecast-accuracy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("status %d, want 404 when the server has no forecast log", resp.StatusCode)
+	}
+}

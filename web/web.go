@@ -31,8 +31,11 @@ var templateFS embed.FS
 type Server struct {
 	Snapshot func() *assess.Snapshot
 	Reader   vs.Reader
-	Metrics  http.Handler
-	Logger   *slog.Logger
+	// Forecasts is the log of forecasts made and backtested, scored by
+	// /api/v1/indicators/{id}/forecast-accuracy; nil answers 404 there.
+	Forecasts vs.ForecastLog
+	Metrics   http.Handler
+	Logger    *slog.Logger
 	// Base is the path prefix of --web.external-url ("" for none).
 	Base string
 	// Upload enables web upload (GET and POST /upload); nil disables it:
@@ -67,6 +70,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("GET /indicators/{id}", s.indicator)
 	mux.HandleFunc("GET /api/v1/indicators/{id}/assessment", s.assessment)
+	mux.HandleFunc("GET /api/v1/indicators/{id}/forecast-accuracy", s.forecastAccuracy)
 	mux.HandleFunc("GET /-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("vitalsigns is healthy.\n"))
 	})

@@ -755,6 +755,34 @@ func TestServeRecordsForecasts(t *testing.T) {
 		}
 		return len(backtests) > 0
 	})
+	// The API scores them: every backtest's month has its figure; none of
+	// the forecasts made has arrived yet.
+	code, body := get(t, s.url+"/api/v1/indicators/agency_rate/forecast-accuracy?team=authority")
+	type scored struct {
+		Accuracy struct {
+			N          int      `json:"n"`
+			MAE        *float64 `json:"mae"`
+			Coverage95 *float64 `json:"coverage_95"`
+		} `json:"accuracy"`
+		Records []struct {
+			Actual *float64 `json:"actual"`
+		} `json:"records"`
+	}
+	var acc struct {
+		Data struct {
+			Made     scored `json:"made"`
+			Backtest scored `json:"backtest"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &acc); code != 200 || err != nil {
+		t.Fatalf("forecast accuracy: %d %v\n%s", code, err, body)
+	}
+	if bt := acc.Data.Backtest; bt.Accuracy.N != 27 || bt.Accuracy.MAE == nil || bt.Accuracy.Coverage95 == nil || len(bt.Records) != 27 {
+		t.Errorf("backtest accuracy %+v over %d records", bt.Accuracy, len(bt.Records))
+	}
+	if m := acc.Data.Made; m.Accuracy.N != 0 || m.Accuracy.MAE != nil || len(m.Records) != 3 || m.Records[0].Actual != nil {
+		t.Errorf("made: %+v, %d records; want 3 unscored (their months are to come)", m.Accuracy, len(m.Records))
+	}
 	s.stop(t)
 	if len(made) != 3 {
 		t.Fatalf("%d forecasts made, want 3 (October 2026 + 1 to 3 months)", len(made))

@@ -95,7 +95,7 @@ func (a *app) serveCommand() *cobra.Command {
 				return err
 			}
 			watcher.Publish(first)
-			srv := &web.Server{Snapshot: col.Snapshot, Reader: st, Base: base, Logger: a.log.With("component", "web"),
+			srv := &web.Server{Snapshot: col.Snapshot, Reader: st, Forecasts: st, Base: base, Logger: a.log.With("component", "web"),
 				Metrics: metrics.Handler(col, slogAdapter{a})}
 			if enableUpload {
 				a.log.Warn("web upload is on and this server has no authentication: anyone who can reach " + addr +
