@@ -79,11 +79,15 @@ var (
 	descForecastInfo = prometheus.NewDesc(ns+"_indicator_forecast_info",
 		"The forecasting model chosen for the series.", append(it, "model"), nil)
 	descBreach = prometheus.NewDesc(ns+"_indicator_forecast_breach_timestamp_seconds",
-		"End of the first forecast period projected to be worse than the amber or red boundary; absent when none is.", append(it, "level"), nil)
+		"End of the first forecast period (named by the period label) projected to be worse than the amber or red boundary; absent when none is.", append(it, "level", "period"), nil)
 	descBreachProb = prometheus.NewDesc(ns+"_indicator_forecast_breach_probability",
 		"Probability, from the forecast's interval, that the value is worse than the boundary in the first period projected to breach it.", append(it, "level"), nil)
 	descCommittee = prometheus.NewDesc(ns+"_committee_next_timestamp_seconds",
-		"When the next committee meets (midnight Europe/London at the start of the day).", []string{"committee"}, nil)
+		"When the next committee meets (midnight Europe/London at the start of the day).", []string{"committee", "name", "date"}, nil)
+	descTeamInfo = prometheus.NewDesc(ns+"_team_info",
+		"A team's name and the team above it (\"\" for the top level; the authority is team=\"authority\").", []string{"team", "team_name", "parent"}, nil)
+	descLatestPeriod = prometheus.NewDesc(ns+"_indicator_latest_period_info",
+		"The period the latest value is for, as vitalsigns writes it (e.g. 2026-10), for alert and dashboard text.", append(it, "period"), nil)
 	descPending = prometheus.NewDesc(ns+"_forecasts_pending",
 		"Series whose forecast is still being computed for this snapshot.", nil, nil)
 	descInfo = prometheus.NewDesc(ns+"_indicator_info",
@@ -167,7 +171,8 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descValue, descTarget, descThreshold, descBenchmark, descBenchmarkInfo,
 		descRAG, descStatus, descPeriodEnd, descDue, descSmall, descDirection, descChange, descComparison,
 		descRedOf3, descAmberRun, descRedRun, descProcessMean, descProcessLimit, descSPCSignal, descSPCPoint,
-		descSPCInfo, descForecast, descForecastInfo, descBreach, descBreachProb, descCommittee, descPending, descInfo, descFiles, descLastSuccess,
+		descSPCInfo, descForecast, descForecastInfo, descBreach, descBreachProb, descCommittee, descPending,
+		descTeamInfo, descLatestPeriod, descInfo, descFiles, descLastSuccess,
 		descLastFailure, descSnapshot} {
 		ch <- d
 	}
@@ -207,6 +212,10 @@ func build(s *assess.Snapshot) ([]prometheus.Metric, error) {
 			add(descBenchmarkInfo, prometheus.GaugeValue, 1, ind.ID, string(b.Source), b.Reference, b.Publication)
 		}
 	}
+	for _, tid := range s.Catalogue.TeamIDs() {
+		t, _ := s.Catalogue.Team(tid)
+		add(descTeamInfo, prometheus.GaugeValue, 1, t.ID, t.Name, t.Parent)
+	}
 	for _, item := range s.Items {
 		id, team := item.Indicator.ID, item.Team.ID
 		for _, st := range assess.States() {
@@ -236,6 +245,7 @@ func build(s *assess.Snapshot) ([]prometheus.Metric, error) {
 			add(descThreshold, prometheus.GaugeValue, *t.Red, id, team, "red")
 		}
 		add(descPeriodEnd, prometheus.GaugeValue, unix(item.PeriodEnd), id, team)
+		add(descLatestPeriod, prometheus.GaugeValue, 1, id, team, o.Period.String())
 		add(descDue, prometheus.GaugeValue, unix(item.DueBy), id, team)
 		small := 0.0
 		if item.BelowMinDenominator {
@@ -267,7 +277,7 @@ func build(s *assess.Snapshot) ([]prometheus.Metric, error) {
 	}
 	if next := nextCommittees(s); len(next) > 0 {
 		for _, c := range next {
-			add(descCommittee, prometheus.GaugeValue, float64(c.at.Unix()), c.name)
+			add(descCommittee, prometheus.GaugeValue, float64(c.at.Unix()), c.id, c.name, c.date)
 		}
 	}
 	add(descPending, prometheus.GaugeValue, float64(s.PendingForecasts))
@@ -376,7 +386,7 @@ func forecastMetrics(add addFunc, item *assess.Item) {
 		if b.br.Period.IsZero() {
 			continue
 		}
-		add(descBreach, prometheus.GaugeValue, float64(b.br.Period.End().Unix()), id, team, b.level)
+		add(descBreach, prometheus.GaugeValue, float64(b.br.Period.End().Unix()), id, team, b.level, b.br.Period.String())
 		if !math.IsNaN(b.br.Prob) {
 			add(descBreachProb, prometheus.GaugeValue, b.br.Prob, id, team, b.level)
 		}
@@ -384,8 +394,8 @@ func forecastMetrics(add addFunc, item *assess.Item) {
 }
 
 type committeeAt struct {
-	name string
-	at   time.Time
+	id, name, date string
+	at             time.Time
 }
 
 // nextCommittees is each committee's next meeting on or after the day the
@@ -401,7 +411,11 @@ func nextCommittees(s *assess.Snapshot) []committeeAt {
 			}
 		}
 		if next != nil {
-			out = append(out, committeeAt{c.ID, time.Date(next.Year, next.Month, next.Day, 0, 0, 0, 0, vs.London())})
+			name := c.Name
+			if name == "" {
+				name = c.ID
+			}
+			out = append(out, committeeAt{c.ID, name, next.String(), time.Date(next.Year, next.Month, next.Day, 0, 0, 0, 0, vs.London())})
 		}
 	}
 	return out

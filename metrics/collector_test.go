@@ -223,20 +223,22 @@ func TestSPCAndForecastFamilies(t *testing.T) {
 	last := item.Control.Chart.Points[len(item.Control.Chart.Points)-1]
 	o := item.Outlook
 	want := map[string]float64{
-		"vitalsigns_indicator_process_mean":                                       last.Mean,
-		"vitalsigns_indicator_process_limit,bound=upper":                          last.Upper,
-		"vitalsigns_indicator_process_limit,bound=lower":                          last.Lower,
-		"vitalsigns_indicator_spc_signal,rule=trend":                              1,
-		"vitalsigns_indicator_spc_signal,rule=beyond_limits":                      boolFloat(last.Rules.Has(spc.RuleBeyondLimits)),
-		"vitalsigns_indicator_spc_point,type=special_cause_concern":               1,
-		"vitalsigns_indicator_spc_point,type=common_cause":                        0,
-		"vitalsigns_indicator_forecast,bound=point,horizon=1":                     o.Forecast.Points[0].Value,
-		"vitalsigns_indicator_forecast,bound=lower_95,horizon=3":                  o.Forecast.Points[2].Lo95,
-		"vitalsigns_indicator_forecast,bound=upper_80,horizon=2":                  o.Forecast.Points[1].Hi80,
-		"vitalsigns_indicator_forecast_breach_timestamp_seconds,level=red":        float64(o.Red.Period.End().Unix()),
-		"vitalsigns_indicator_forecast_breach_probability,level=red":              o.Red.Prob,
-		"vitalsigns_committee_next_timestamp_seconds,committee=overview_scrutiny": float64(time.Date(2027, 1, 14, 0, 0, 0, 0, time.UTC).Unix()),
-		"vitalsigns_forecasts_pending":                                            0,
+		"vitalsigns_indicator_process_mean":                                                                                  last.Mean,
+		"vitalsigns_indicator_process_limit,bound=upper":                                                                     last.Upper,
+		"vitalsigns_indicator_process_limit,bound=lower":                                                                     last.Lower,
+		"vitalsigns_indicator_spc_signal,rule=trend":                                                                         1,
+		"vitalsigns_indicator_spc_signal,rule=beyond_limits":                                                                 boolFloat(last.Rules.Has(spc.RuleBeyondLimits)),
+		"vitalsigns_indicator_spc_point,type=special_cause_concern":                                                          1,
+		"vitalsigns_indicator_spc_point,type=common_cause":                                                                   0,
+		"vitalsigns_indicator_forecast,bound=point,horizon=1":                                                                o.Forecast.Points[0].Value,
+		"vitalsigns_indicator_forecast,bound=lower_95,horizon=3":                                                             o.Forecast.Points[2].Lo95,
+		"vitalsigns_indicator_forecast,bound=upper_80,horizon=2":                                                             o.Forecast.Points[1].Hi80,
+		"vitalsigns_indicator_forecast_breach_timestamp_seconds,level=red,period=" + o.Red.Period.String():                   float64(o.Red.Period.End().Unix()),
+		"vitalsigns_indicator_forecast_breach_probability,level=red":                                                         o.Red.Prob,
+		"vitalsigns_committee_next_timestamp_seconds,committee=overview_scrutiny,date=2027-01-14,name=Overview and Scrutiny": float64(time.Date(2027, 1, 14, 0, 0, 0, 0, time.UTC).Unix()),
+		"vitalsigns_team_info,parent=,team_name=Whole authority":                                                             1,
+		"vitalsigns_indicator_latest_period_info,period=2027-10":                                                             1,
+		"vitalsigns_forecasts_pending":                                                                                       0,
 	}
 	if o.Red.Period.IsZero() {
 		t.Fatalf("no red breach projected for a series falling 1.1 points a month, 3 above red: %+v", o.Forecast.Points)
