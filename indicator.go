@@ -115,6 +115,39 @@ type Indicator struct {
 	Benchmarks    []Benchmark
 	Aliases       []string
 	SPC           SPCSettings
+	Alerts        AlertSettings
+}
+
+// AlertRule names one of the generated alerting rules that an indicator
+// can turn off.
+type AlertRule string
+
+// The per-indicator alerting rules.
+const (
+	AlertRed             AlertRule = "red"
+	AlertRedTwoOfThree   AlertRule = "red_two_of_three"
+	AlertAmberPersisting AlertRule = "amber_persisting"
+	AlertForecastBreach  AlertRule = "forecast_breach"
+	AlertSpecialCause    AlertRule = "special_cause"
+	AlertDataOverdue     AlertRule = "data_overdue"
+)
+
+// AlertRules lists the per-indicator alerting rules.
+func AlertRules() []AlertRule {
+	return []AlertRule{AlertRed, AlertRedTwoOfThree, AlertAmberPersisting, AlertForecastBreach, AlertSpecialCause, AlertDataOverdue}
+}
+
+// DefaultAmberPeriods is how many consecutive amber periods raise an alert
+// unless an indicator says otherwise.
+const DefaultAmberPeriods = 3
+
+// AlertSettings are an indicator's overrides of the generated alerts.
+type AlertSettings struct {
+	// AmberPeriods is how many consecutive amber periods raise the
+	// amber_persisting alert; 0 means DefaultAmberPeriods.
+	AmberPeriods int
+	// Disabled lists the alerts not raised for this indicator.
+	Disabled []AlertRule
 }
 
 // SPCChart names the kind of statistical process control chart.

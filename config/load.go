@@ -468,6 +468,9 @@ func overlay(dst *fileIndicator, src fileIndicator) {
 	if src.SPC != nil {
 		dst.SPC = src.SPC
 	}
+	if src.Alerts != nil {
+		dst.Alerts = src.Alerts
+	}
 }
 
 func oneOf[T ~string](d *doc, path, what string, v *string, valid []T, probs *vs.Problems) T {
@@ -623,6 +626,18 @@ func indicator(f fileIndicator, from source) (vs.Indicator, vs.Problems) {
 	}
 	if f.SPC != nil {
 		ind.SPC, probs = spcSettings(d, path+".spc", *f.SPC, &ind, probs)
+	}
+	if a := f.Alerts; a != nil {
+		if a.AmberPeriods < 0 {
+			probs = append(probs, d.problem(path+".alerts.amber_periods", "must not be negative"))
+		}
+		ind.Alerts.AmberPeriods = a.AmberPeriods
+		for i, name := range a.Disabled {
+			r := oneOf(d, fmt.Sprintf("%s.alerts.disabled[%d]", path, i), "alert", &name, vs.AlertRules(), &probs)
+			if r != "" && !slices.Contains(ind.Alerts.Disabled, r) {
+				ind.Alerts.Disabled = append(ind.Alerts.Disabled, r)
+			}
+		}
 	}
 	return ind, probs
 }

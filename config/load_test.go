@@ -36,7 +36,7 @@ func problemsOf(t *testing.T, err error) []string {
 func TestLoadBad(t *testing.T) {
 	const (
 		units        = "count, percent, rate_per_10k, days, number, currency"
-		indicatorKey = "id, name, description, group, unit, polarity, frequency, aggregation, min_denominator, suppress_below, aliases, thresholds, benchmarks, spc"
+		indicatorKey = "id, name, description, group, unit, polarity, frequency, aggregation, min_denominator, suppress_below, aliases, thresholds, benchmarks, spc, alerts"
 	)
 	tests := map[string][]string{
 		"unknown_key.bad.yaml": {
@@ -102,6 +102,10 @@ func TestLoadBad(t *testing.T) {
 			`misc.bad.yaml:21:17: indicators[1].benchmarks[0].source: benchmark source "national" is not one of england, region, statistical_neighbours`,
 			`misc.bad.yaml:23:9: indicators[2].id: indicator id "Agency-Rate" must be snake_case (a-z, 0-9, _)`,
 			`misc.bad.yaml:28:9: committees[0].dates[0]: not a date (YYYY-MM-DD): "2026-02-30"`,
+		},
+		"alerts.bad.yaml": {
+			`alerts.bad.yaml:4:22: indicators[0].alerts.amber_periods: must not be negative`,
+			`alerts.bad.yaml:5:23: indicators[0].alerts.disabled[1]: alert "purple" is not one of red, red_two_of_three, amber_persisting, forecast_breach, special_cause, data_overdue`,
 		},
 		"spc.bad.yaml": {
 			`spc.bad.yaml:4:14: indicators[0].spc.chart: a p-chart is for a percentage of children or cases, and this indicator is measured in count`,
@@ -246,6 +250,12 @@ func TestLoadGood(t *testing.T) {
 			c.Privacy[i] = vs.PrivacyPattern{Name: "case_number", Description: "a case number", Pattern: `(?i)\bcase\s*\d{5,}\b`}
 			c.Privacy = slices.DeleteFunc(c.Privacy, func(p vs.PrivacyPattern) bool { return p.Name == "unique_pupil_number" })
 			c.Privacy = append(c.Privacy, vs.PrivacyPattern{Name: "mosaic_id", Description: "a Mosaic person ID", Pattern: `\bMOS\d{6}\b`})
+		}},
+		{"alerts.good.yaml", func(c *vs.Catalogue) {
+			ind, _ := c.Indicator("cla_visits_in_timescale")
+			ind.Alerts = vs.AlertSettings{AmberPeriods: 2}
+			ind, _ = c.Indicator("contacts")
+			ind.Alerts = vs.AlertSettings{Disabled: []vs.AlertRule{vs.AlertSpecialCause, vs.AlertForecastBreach}}
 		}},
 		{"spc.good.yaml", func(c *vs.Catalogue) {
 			c.SPCExcelParity = true

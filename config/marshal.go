@@ -106,6 +106,12 @@ func fileIndicatorOf(ind vs.Indicator) fileIndicator {
 		fi.Benchmarks = append(fi.Benchmarks, fileBenchmark{Source: string(b.Source), Value: q(&v),
 			Reference: b.Reference, Year: b.Year, Publication: b.Publication, Dataset: b.Dataset})
 	}
+	if al := ind.Alerts; al.AmberPeriods != 0 || len(al.Disabled) > 0 {
+		fi.Alerts = &fileAlerts{AmberPeriods: al.AmberPeriods}
+		for _, r := range al.Disabled {
+			fi.Alerts.Disabled = append(fi.Alerts.Disabled, string(r))
+		}
+	}
 	if sp := ind.SPC; sp.Chart != "" || sp.Baseline != 0 || len(sp.Changes) > 0 {
 		fi.SPC = &fileSPC{Chart: string(sp.Chart), Baseline: sp.Baseline}
 		for _, c := range sp.Changes {

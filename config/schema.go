@@ -69,6 +69,13 @@ type fileIndicator struct {
 	Thresholds     []fileThreshold `yaml:"thresholds,omitempty"`
 	Benchmarks     []fileBenchmark `yaml:"benchmarks,omitempty"`
 	SPC            *fileSPC        `yaml:"spc,omitempty"`
+	Alerts         *fileAlerts     `yaml:"alerts,omitempty"`
+}
+
+// fileAlerts overrides the generated alerts for one indicator.
+type fileAlerts struct {
+	AmberPeriods int      `yaml:"amber_periods,omitempty"`
+	Disabled     []string `yaml:"disabled,omitempty"`
 }
 
 // fileSPC is how an indicator's SPC chart is drawn.
