@@ -3,8 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -98,28 +97,11 @@ func (a *app) templateCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if out == "" || out == "-" {
-				return collector.Template(a.stdout, cat, a.now())
-			}
-			// Write beside the target and rename, so a failed write leaves
-			// no half-written workbook.
-			tmp, err := os.CreateTemp(filepath.Dir(out), ".vitalsigns-template-*.xlsx")
-			if err != nil {
-				return fmt.Errorf("write template: %w", err)
-			}
-			defer os.Remove(tmp.Name())
-			if err := collector.Template(tmp, cat, a.now()); err != nil {
-				tmp.Close()
+			if err := a.writeOutput(out, func(w io.Writer) error { return collector.Template(w, cat, a.now()) }); err != nil {
 				return err
 			}
-			if err := tmp.Close(); err != nil {
-				return fmt.Errorf("write template: %w", err)
-			}
-			if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-				return fmt.Errorf("write template: %w", err)
-			}
-			if err := os.Rename(tmp.Name(), out); err != nil {
-				return fmt.Errorf("write template: %w", err)
+			if out == "" || out == "-" {
+				return nil
 			}
 			fmt.Fprintf(a.stderr, "wrote %s: %d indicators, %d teams\n", out, len(cat.Indicators), len(cat.Teams))
 			return nil

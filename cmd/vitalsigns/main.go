@@ -115,7 +115,7 @@ their targets, thresholds, benchmarks and RAG status as Prometheus metrics.`,
 	f.StringVar(&a.logLevel, "log.level", "info", "log level: debug, info, warn, error")
 	f.StringVar(&a.logFormat, "log.format", "logfmt", "log format: logfmt or json")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.serveCommand(), a.ingestCommand(), a.exportCommand(), a.indicatorsCommand(),
+	root.AddCommand(a.serveCommand(), a.ingestCommand(), a.exportCommand(), a.indicatorsCommand(), a.rulesCommand(),
 		a.configCommand(), a.sourcesCommand(), a.historyCommand(), a.templateCommand())
 	return root
 }

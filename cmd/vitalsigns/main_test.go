@@ -801,3 +801,23 @@ func TestServeRecordsForecasts(t *testing.T) {
 		}
 	}
 }
+
+// `vitalsigns rules -o FILE` writes rules that promtool accepts, with the
+// configured link.
+func TestRulesCommand(t *testing.T) {
+	promtool := testenv.Promtool(t)
+	out := filepath.Join(t.TempDir(), "vitalsigns.rules.yml")
+	if stdout, stderr, code := vitalsigns(t, "rules", "--web.external-url", "https://vs.example.org/vs", "-o", out); code != 0 {
+		t.Fatalf("rules: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "https://vs.example.org/vs/indicators/{{ $labels.indicator }}") {
+		t.Errorf("rules do not link to the external URL:\n%.400s", b)
+	}
+	if out, err := exec.Command(promtool, "check", "rules", out).CombinedOutput(); err != nil {
+		t.Errorf("promtool check rules: %v\n%s", err, out)
+	}
+}
