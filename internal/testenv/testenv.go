@@ -42,3 +42,6 @@ func Prometheus(t testing.TB) string { return Tool(t, "prometheus") }
 
 // Chromium returns the path of a headless-capable Chromium.
 func Chromium(t testing.TB) string { return Tool(t, "chromium", "chromium-browser", "google-chrome") }
+
+// Amtool returns the path of Alertmanager's amtool.
+func Amtool(t testing.TB) string { return Tool(t, "amtool") }
