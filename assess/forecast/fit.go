@@ -34,8 +34,8 @@ func MinFitPoints(method Method, season int) int {
 // ETS likelihood.
 //
 // The smoothing parameters are searched by gonum's Nelder-Mead within the
-// usual bounds (0 < α < 1, 0 < β < α, 0 < γ < 1 − α, 0.8 ≤ φ ≤ 0.98, with
-// statsmodels' 1e-4 margins), through a logistic map so that every point
+// usual bounds (0 < α < 1, 0 < β < α, 0 < γ < 1 − α, 0.8 ≤ φ ≤ 0.98, in
+// statsmodels' parameterisation; see paramLo), through a logistic map so that every point
 // the optimiser tries is admissible; it starts from the best of a small grid
 // (and from warm, if given, the parameters of an earlier fit). For each
 // trial of the smoothing parameters the initial states are not searched:
