@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/assess"
+	"github.com/vitalsigns/vitalsigns/metrics"
 )
 
 // exported is one stored figure as export writes it: values exactly as
@@ -61,14 +63,17 @@ func (a *app) exportCommand() *cobra.Command {
 		filter vs.Filter
 	)
 	c := &cobra.Command{
-		Use:   "export --format csv|json [--indicator ID] [--team ID]",
+		Use:   "export --format csv|json|openmetrics [--indicator ID] [--team ID]",
 		Short: "Write the stored figures in force (latest revision of each)",
+		Long: "Write the stored figures in force (latest revision of each). --format openmetrics writes the whole\n" +
+			"history as timestamped samples (with the totals derived for teams above others, and each period's RAG)\n" +
+			"for `promtool tsdb create-blocks-from openmetrics` to backfill Prometheus: see docs/deploy.md.",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if err := noArgs(cmd, args); err != nil {
 				return err
 			}
-			if format != "csv" && format != "json" {
-				return usageError{fmt.Errorf("--format: want csv or json, got %q", format)}
+			if format != "csv" && format != "json" && format != "openmetrics" {
+				return usageError{fmt.Errorf("--format: want csv, json or openmetrics, got %q", format)}
 			}
 			return nil
 		},
@@ -78,6 +83,31 @@ func (a *app) exportCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			if format == "openmetrics" {
+				cat, err := a.catalogue()
+				if err != nil {
+					return err
+				}
+				// Totals need every team's figures, so the whole store is
+				// assessed and the filter applied to what is written.
+				obs, err := st.Latest(cmd.Context(), vs.Filter{})
+				if err != nil {
+					return err
+				}
+				unknown := 0
+				for _, o := range obs {
+					_, okI := cat.Indicator(o.Indicator)
+					_, okT := cat.Team(o.Team)
+					if !okI || !okT {
+						unknown++
+					}
+				}
+				if unknown > 0 {
+					fmt.Fprintf(a.stderr, "warning: %d stored figures are for indicators or teams not in the configuration in force, and are left out (give --config)\n", unknown)
+				}
+				snap := (&assess.Builder{Defer: true}).Build(cat, obs, vs.IngestStats{}, a.now())
+				return metrics.WriteHistory(a.stdout, snap, metrics.HistoryFilter(filter))
+			}
 			obs, err := st.Latest(cmd.Context(), filter)
 			if err != nil {
 				return err
@@ -102,7 +132,7 @@ func (a *app) exportCommand() *cobra.Command {
 			return w.Error()
 		},
 	}
-	c.Flags().StringVar(&format, "format", "csv", "csv or json")
+	c.Flags().StringVar(&format, "format", "csv", "csv, json or openmetrics")
 	c.Flags().StringVar(&filter.Indicator, "indicator", "", "only this indicator id")
 	c.Flags().StringVar(&filter.Team, "team", "", "only this team id (authority for the whole authority)")
 	return c

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -44,5 +45,6 @@ func (a *app) rulesCommand() *cobra.Command {
 	c.Flags().StringVarP(&out, "output", "o", "", "file to write (default: standard output)")
 	c.Flags().StringVar(&opt.ExternalURL, "web.external-url", "", "the URL under which vitalsigns is reached, for the link in each alert")
 	c.Flags().StringVar(&opt.Job, "rules.job", "vitalsigns", "the Prometheus scrape job that scrapes vitalsigns")
+	c.Flags().DurationVar(&opt.Interval, "rules.interval", time.Minute, "how often Prometheus evaluates the rules")
 	return c
 }
