@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	toolkit "github.com/prometheus/exporter-toolkit/web"
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
@@ -32,6 +33,7 @@ func (a *app) serveCommand() *cobra.Command {
 		seed              uint64
 		inboxDir          string
 		enableUpload      bool
+		webConfig         string
 		uploadMax         int64
 		limits            collector.Options
 	)
@@ -48,6 +50,11 @@ func (a *app) serveCommand() *cobra.Command {
 					return usageError{fmt.Errorf("--web.external-url: want an absolute URL, got %q", externalURL)}
 				}
 				base = strings.TrimRight(u.Path, "/")
+			}
+			if webConfig != "" {
+				if err := toolkit.Validate(webConfig); err != nil {
+					return usageError{fmt.Errorf("--web.config.file %s: %w", webConfig, err)}
+				}
 			}
 			cat, err := a.catalogue()
 			if err != nil {
@@ -98,8 +105,10 @@ func (a *app) serveCommand() *cobra.Command {
 			srv := &web.Server{Snapshot: col.Snapshot, Reader: st, Forecasts: st, Base: base, Logger: a.log.With("component", "web"),
 				Metrics: metrics.Handler(col, slogAdapter{a})}
 			if enableUpload {
-				a.log.Warn("web upload is on and this server has no authentication: anyone who can reach " + addr +
-					" can submit figures. Expose it only on a trusted network until --web.config.file (TLS and basic auth) is supported.")
+				if webConfig == "" {
+					a.log.Warn("WEB UPLOAD IS ON WITHOUT AUTHENTICATION: anyone who can reach " + addr +
+						" can submit figures. Give --web.config.file with basic_auth_users (and TLS), or expose it only on a trusted network.")
+				}
 				srv.Upload = &web.Upload{Ledger: st, Catalogue: cat, MaxBytes: uploadMax, Options: limits}
 			}
 			h, err := srv.Handler()
@@ -138,7 +147,9 @@ func (a *app) serveCommand() *cobra.Command {
 				g.Go(func() error { return in.Run(gctx) })
 			}
 			g.Go(func() error {
-				if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				// TLS and basic auth from --web.config.file, as Prometheus
+				// and its exporters do; plain HTTP without one.
+				if err := toolkit.Serve(ln, hs, &toolkit.FlagConfig{WebConfigFile: &webConfig}, a.log.With("component", "web")); !errors.Is(err, http.ErrServerClosed) {
 					return fmt.Errorf("serve: %w", err)
 				}
 				return nil
@@ -160,7 +171,8 @@ func (a *app) serveCommand() *cobra.Command {
 	f.Uint64Var(&seed, "demo.seed", 1, "seed of the demo data generator")
 	f.DurationVar(&poll, "store.poll-interval", 2*time.Second, "how often to look for data committed by other processes")
 	f.StringVar(&inboxDir, "inbox", "", "watch this folder for workbooks to ingest; they move to processed/ or rejected/ with a report beside them")
-	f.BoolVar(&enableUpload, "web.enable-upload", false, "accept workbooks uploaded through /upload (off by default: there is no authentication yet)")
+	f.BoolVar(&enableUpload, "web.enable-upload", false, "accept workbooks uploaded through /upload (off by default; protect it with --web.config.file)")
+	f.StringVar(&webConfig, "web.config.file", "", "TLS and basic-auth configuration (Prometheus' web configuration file format; check it with `promtool check web-config`)")
 	f.Int64Var(&uploadMax, "upload.max-bytes", web.DefaultUploadMaxBytes, "refuse uploads larger than this many bytes")
 	limitFlags(c, &limits)
 	return c
