@@ -241,3 +241,74 @@ func TestBackfillRoundTrip(t *testing.T) {
 		t.Errorf("%v samples of three years' history, want 36", n)
 	}
 }
+
+// Files ingested one after another by another process while /metrics is
+// scraped in a loop: every scrape shows one ingest's figures, never some
+// teams' from one file and some from the next. Each file sets every team to
+// the same value, so a mix is two values in one scrape.
+func TestScrapeUnderChange(t *testing.T) {
+	const teams, files = 25, 12
+	dir := t.TempDir()
+	var cfg strings.Builder
+	cfg.WriteString("teams:\n")
+	for i := range teams {
+		fmt.Fprintf(&cfg, "  - {id: team_%02d, name: Team %d}\n", i, i)
+	}
+	config := writeFile(t, dir, "config.yaml", cfg.String())
+	data := filepath.Join(dir, "data")
+	s := startServe(t, "--config", config, "--data-dir", data, "--store.poll-interval", "20ms")
+
+	done := make(chan error, 1)
+	go func() {
+		for k := 1; k <= files; k++ {
+			var csv strings.Builder
+			csv.WriteString("Period,Indicator,Team,Value\n")
+			for i := range teams {
+				fmt.Fprintf(&csv, "2026-10,agency_rate,team_%02d,%d%%\n", i, 10+k)
+			}
+			f := writeFile(t, dir, fmt.Sprintf("file%02d.csv", k), csv.String())
+			cmd := command(t, "--config", config, "--data-dir", data, "ingest", f)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				done <- fmt.Errorf("ingest %d: %v\n%s", k, err, out)
+				return
+			}
+			time.Sleep(30 * time.Millisecond)
+		}
+		done <- nil
+	}()
+	seen := map[float64]bool{}
+	scrapes := 0
+	for finished := false; !finished; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			finished = true
+		default:
+		}
+		_, fams := scrape(t, s.url)
+		scrapes++
+		values := map[float64]int{}
+		for _, m := range fams["vitalsigns_indicator_value"].GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "team" && strings.HasPrefix(l.GetValue(), "team_") {
+					values[m.GetGauge().GetValue()]++
+				}
+			}
+		}
+		if len(values) > 1 {
+			t.Fatalf("scrape %d mixed two ingests: %v", scrapes, values)
+		}
+		for v, n := range values {
+			if n != teams {
+				t.Fatalf("scrape %d has %d of %d teams", scrapes, n, teams)
+			}
+			seen[v] = true
+		}
+	}
+	if len(seen) < 3 {
+		t.Errorf("%d scrapes saw only %d of %d ingests: the check did not watch the changes", scrapes, len(seen), files)
+	}
+	t.Logf("%d scrapes saw %d distinct ingests", scrapes, len(seen))
+}
