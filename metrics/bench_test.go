@@ -88,3 +88,29 @@ func BenchmarkSet(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRules measures generating the rules for 60 indicators, a third
+// of them with alert overrides:
+//
+//	go test -run '^$' -bench Rules -benchmem -count 6 ./metrics
+func BenchmarkRules(b *testing.B) {
+	s := bigSnapshot(b)
+	cat := *s.Catalogue
+	cat.Indicators = append([]vs.Indicator(nil), cat.Indicators...)
+	for i := range cat.Indicators {
+		switch i % 6 {
+		case 0:
+			cat.Indicators[i].Alerts.AmberPeriods = 2
+		case 1:
+			cat.Indicators[i].Alerts.Disabled = []vs.AlertRule{vs.AlertForecastBreach}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := metrics.Rules(&cat, metrics.RulesOptions{})
+		if err != nil || len(out) == 0 {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(len(out)))
+	}
+}
