@@ -368,9 +368,14 @@ type Cover struct {
 
 // CoverFor summarises the items of one team.
 func (s *Snapshot) CoverFor(team string) Cover {
-	c := Cover{}
-	c.Team, _ = s.Catalogue.Team(team)
-	for _, it := range s.ForTeam(team) {
+	t, _ := s.Catalogue.Team(team)
+	return CoverOf(t, s.ForTeam(team))
+}
+
+// CoverOf summarises items (of one team, as a report shows them).
+func CoverOf(team vs.Team, items []Item) Cover {
+	c := Cover{Team: team}
+	for _, it := range items {
 		switch it.Verdict {
 		case Green:
 			c.Green++

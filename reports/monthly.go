@@ -1,0 +1,119 @@
+// Package reports renders what committees and leadership read: the monthly
+// Vital Signs report and the bi-weekly forecasting report, from the same
+// assessment the metrics expose, so that a number never disagrees between
+// the dashboard and the committee paper.
+//
+// It may import assess (and its spc and forecast packages), config and the
+// domain.
+package reports
+
+import (
+	"slices"
+	"time"
+
+	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/assess"
+	"github.com/vitalsigns/vitalsigns/assess/spc"
+)
+
+// Monthly is the content of the monthly Vital Signs report for one team
+// (the whole authority, usually) and month.
+type Monthly struct {
+	Authority string
+	Team      vs.Team
+	Period    vs.Period // the month reported on
+	AsAt      time.Time // when the assessment was built
+	Cover     Cover
+	Sections  []Section // one per priority area, in catalogue order
+}
+
+// Cover is the front page: the counts ("12 on target, 23 not"), what
+// turned red, what changed significantly, and data-quality warnings.
+type Cover struct {
+	assess.Cover
+	// SignificantlyWorse and SignificantlyBetter are the indicators whose
+	// latest figure SPC flags as special-cause concern or improvement.
+	SignificantlyWorse, SignificantlyBetter []*vs.Indicator
+	// Quality lists data-quality warnings: late or missing figures, and
+	// supplied totals that differ from their teams'.
+	Quality []string
+}
+
+// Section is one priority area's rows.
+type Section struct {
+	Group string
+	Rows  []Row
+}
+
+// Row is one indicator in the scorecard.
+type Row struct {
+	assess.Item
+	// Narrative is the plain-English account of the figure, generated from
+	// the assessment; it stands beside the analyst's commentary, never in
+	// its place.
+	Narrative string
+}
+
+// BuildMonthly assembles the monthly report for team and month from the
+// snapshot: each indicator as it stood at the month (for an indicator of
+// another frequency, the period containing the month's last day).
+func BuildMonthly(s *assess.Snapshot, team string, month vs.Period) *Monthly {
+	t, _ := s.Catalogue.Team(team)
+	m := &Monthly{Authority: s.Catalogue.Authority.Name, Team: t, Period: month, AsAt: s.Built}
+	var items []assess.Item
+	for i := range s.Catalogue.Indicators {
+		ind := &s.Catalogue.Indicators[i]
+		it, ok := s.ItemAt(ind.ID, team, vs.PeriodContaining(ind.Frequency, month.Last))
+		if !ok {
+			continue
+		}
+		items = append(items, it)
+		k := slices.IndexFunc(m.Sections, func(sec Section) bool { return sec.Group == ind.Group })
+		if k < 0 {
+			m.Sections = append(m.Sections, Section{Group: ind.Group})
+			k = len(m.Sections) - 1
+		}
+		m.Sections[k].Rows = append(m.Sections[k].Rows, Row{Item: it, Narrative: Narrative(it)})
+	}
+	m.Cover = Cover{Cover: assess.CoverOf(t, items)}
+	for _, it := range items {
+		if last, ok := lastPoint(it); ok && !it.BelowMinDenominator {
+			switch last.Type {
+			case spc.TypeConcern:
+				m.Cover.SignificantlyWorse = append(m.Cover.SignificantlyWorse, it.Indicator)
+			case spc.TypeImprovement:
+				m.Cover.SignificantlyBetter = append(m.Cover.SignificantlyBetter, it.Indicator)
+			}
+		}
+		m.Cover.Quality = append(m.Cover.Quality, quality(it, month)...)
+	}
+	return m
+}
+
+// lastPoint is the SPC point of the item's latest period.
+func lastPoint(it assess.Item) (spc.Point, bool) {
+	pts := it.Control.Chart.Points
+	if it.Control.Err != nil || len(pts) == 0 || it.Control.Chart.TooFew {
+		return spc.Point{}, false
+	}
+	return pts[len(pts)-1], true
+}
+
+// quality lists an item's data-quality warnings for the report.
+func quality(it assess.Item, month vs.Period) []string {
+	var out []string
+	ind := it.Indicator
+	want := vs.PeriodContaining(ind.Frequency, month.Last)
+	switch {
+	case !it.Has:
+		out = append(out, ind.Name+": no figure has been reported.")
+	case it.Latest.Period != want:
+		out = append(out, ind.Name+": no figure for "+periodName(want)+"; the latest is for "+periodName(it.Latest.Period)+".")
+	case it.State == assess.Stale:
+		out = append(out, ind.Name+": the figures are late.")
+	}
+	for _, n := range it.Notes {
+		out = append(out, ind.Name+": "+n+".")
+	}
+	return out
+}
