@@ -1,0 +1,195 @@
+package reports
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"regexp"
+	"strings"
+
+	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/assess"
+	"github.com/vitalsigns/vitalsigns/assess/spc"
+)
+
+// echartsJS is Apache ECharts 5.6.0 (dist/echarts.min.js of the npm
+// package), embedded so that a report opens with no network: see
+// assets/README.md for its licence and checksum.
+//
+//go:embed assets/echarts.min.js
+var echartsJS string
+
+//go:embed templates/monthly.html
+var monthlyHTML string
+
+// htmlRow is a scorecard row as the page shows it.
+type htmlRow struct {
+	Anchor, Name, Period, Latest, Previous, Arrow, Direction, Target string
+	RAGClass, RAGText, England, EnglandRef, Variation, Assurance     string
+	Commentary, Outcome                                              string
+	HasChart                                                         bool
+	Points                                                           []htmlPoint
+}
+
+type htmlPoint struct{ Period, Value, RAG, SPC string }
+
+var anchorUnsafe = regexp.MustCompile(`[^a-z0-9_-]`)
+
+// ragLabel is the RAG as a shape and a word, so that it reads in black and
+// white and for colour-blind readers.
+func ragLabel(s assess.State) (class, text string) {
+	switch s {
+	case assess.Green:
+		return "rag-green", "● Green"
+	case assess.Amber:
+		return "rag-amber", "◆ Amber"
+	case assess.Red:
+		return "rag-red", "▲ Red"
+	}
+	return "rag-other", ragText(s)
+}
+
+func arrow(d assess.Direction) string {
+	switch d.Arrow {
+	case assess.Up:
+		return "↑"
+	case assess.Down:
+		return "↓"
+	}
+	if d.Judgement == assess.Unchanged {
+		return "→"
+	}
+	return ""
+}
+
+// figure formats an observation's value for a cell: suppressed and missing
+// figures say so (never zero).
+func figure(ind *vs.Indicator, o vs.Observation) string {
+	switch {
+	case o.Status == vs.StatusSuppressed:
+		return "suppressed"
+	case o.Status == vs.StatusMissing || !o.Value.Valid:
+		return "missing"
+	}
+	s := ind.Format(o.Value.Float64)
+	if o.Status == vs.StatusProvisional {
+		s += " (provisional)"
+	}
+	return s
+}
+
+func toRow(r Row) htmlRow {
+	it, ind := r.Item, r.Indicator
+	h := htmlRow{Anchor: anchorUnsafe.ReplaceAllString(strings.ToLower(ind.ID), "-"), Name: ind.Name,
+		Arrow: arrow(it.SincePrevious), Direction: it.SincePrevious.Words(ind),
+		Commentary: it.Latest.Commentary, Outcome: it.Latest.Outcome}
+	h.RAGClass, h.RAGText = ragLabel(it.State)
+	if it.Has {
+		h.Period, h.Latest = periodName(it.Latest.Period), figure(ind, it.Latest)
+	} else {
+		h.Latest = "no data"
+	}
+	if it.HasPrevious {
+		h.Previous = figure(ind, it.Previous)
+	}
+	if it.Threshold.Target != nil {
+		h.Target = ind.Format(*it.Threshold.Target)
+	}
+	for _, b := range ind.Benchmarks {
+		if b.Source == vs.BenchmarkEngland {
+			h.England, h.EnglandRef = ind.Format(b.Value), b.Reference
+		}
+	}
+	if c := it.Control; c.Err == nil && len(c.Chart.Points) > 0 && !c.Chart.TooFew {
+		h.Variation = words(string(c.Chart.Variation))
+		if c.Chart.Assurance != spc.AssuranceNone {
+			h.Assurance = words(string(c.Chart.Assurance))
+		}
+	} else if it.Has {
+		h.Variation = "too few points to judge"
+	}
+	h.HasChart = len(it.Control.Periods) > 1
+	byPeriod := map[vs.Period]assess.Point{}
+	for _, p := range it.History {
+		byPeriod[p.Period] = p
+	}
+	for i, p := range it.Control.Periods {
+		pt := htmlPoint{Period: periodName(p), Value: "not reported"}
+		if hp, ok := byPeriod[p]; ok {
+			pt.Value = figure(ind, hp.Observation)
+			if hp.Verdict != assess.Unrated {
+				_, pt.RAG = ragLabel(hp.Verdict)
+			}
+		}
+		if i < len(it.Control.Chart.Points) {
+			if t := it.Control.Chart.Points[i].Type; t.Special() {
+				pt.SPC = words(string(t))
+			}
+		}
+		h.Points = append(h.Points, pt)
+	}
+	return h
+}
+
+func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
+
+// WriteHTML renders the monthly report as one self-contained HTML page:
+// styles inline, ECharts embedded once, no font, script or image fetched
+// from anywhere, a print stylesheet for A4. Every string from a workbook or
+// the configuration is escaped by html/template, in the page and in the
+// chart options (which are written as JSON data into the script).
+func WriteHTML(w io.Writer, m *Monthly) error {
+	chartsByID := map[string]any{}
+	ruleSet := ""
+	for _, sec := range m.Sections {
+		for _, r := range sec.Rows {
+			h := toRow(r)
+			if !h.HasChart {
+				continue
+			}
+			opts, err := trendOptions(r.Item)
+			if err != nil {
+				return fmt.Errorf("render report: %w", err)
+			}
+			chartsByID["chart-"+h.Anchor] = opts
+			if rs := r.Control.Chart.RuleSet; rs != "" {
+				ruleSet = rs
+			}
+		}
+	}
+	if ruleSet == "" {
+		ruleSet = spc.RuleSetMDC
+	}
+	t, err := template.New("monthly").Funcs(template.FuncMap{
+		"row": toRow,
+		"names": func(inds []*vs.Indicator) string {
+			var n []string
+			for _, ind := range inds {
+				n = append(n, ind.Name)
+			}
+			return joinAnd(n)
+		},
+	}).Parse(monthlyHTML)
+	if err != nil {
+		return fmt.Errorf("render report: %w", err)
+	}
+	data := map[string]any{
+		"M":          m,
+		"PeriodName": periodName(m.Period),
+		"AsAt":       m.AsAt.In(vs.London()).Format("2 January 2006 15:04"),
+		"RuleSet":    ruleSet,
+		"Charts":     chartsByID,
+		// The library is trusted, embedded content, not data.
+		"ECharts": template.JS(echartsJS), //nolint:gosec // embedded at build time from assets/
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return fmt.Errorf("render report: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}

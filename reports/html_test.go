@@ -1,0 +1,104 @@
+package reports_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/assess"
+	"github.com/vitalsigns/vitalsigns/reports"
+)
+
+// hostile is spreadsheet text that would run as script if written raw into
+// the page or into go-echarts' options.
+const hostile = `</script><script>alert("x")</script> __f__function(){alert(1)}__f__ <img src=x onerror=alert(2)>`
+
+func hostileReport(t *testing.T) (*reports.Monthly, string) {
+	t.Helper()
+	cat := testCatalogue()
+	cat.Indicators[0].Name = "Re-referrals " + hostile
+	var figs []vs.Observation
+	refs := series("rereferrals_12m", "authority",
+		0.232, 0.236, 0.231, 0.235, 0.233, 0.237, 0.232, 0.234, 0.236, 0.233, 0.235, 0.232, 0.234, 0.241)
+	refs[len(refs)-1].Commentary = "Commentary " + hostile
+	refs[len(refs)-1].Outcome = "Outcome " + hostile
+	figs = append(figs, refs...)
+	figs = append(figs, series("cla_visits_in_timescale", "authority",
+		0.97, 0.971, 0.969, 0.97, 0.972, 0.968, 0.97, 0.971, 0.969, 0.96, 0.95, 0.94, 0.93, 0.92, 0.91, 0.90, 0.88)...)
+	s := assess.Build(cat, figs, vs.IngestStats{}, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC))
+	m := reports.BuildMonthly(s, "authority", vs.Month(2026, time.September))
+	var buf bytes.Buffer
+	if err := reports.WriteHTML(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	return m, buf.String()
+}
+
+func TestHTMLIsSelfContainedAndEscaped(t *testing.T) {
+	_, page := hostileReport(t)
+	// No network: no external script, stylesheet, font or image.
+	if m := regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?(https?:)?//`).FindString(page); m != "" {
+		t.Errorf("the page fetches from the network: %s", m)
+	}
+	if !strings.Contains(page, "echarts") || strings.Count(page, "Apache License") > 1 {
+		t.Error("ECharts is not embedded exactly once")
+	}
+	// The hostile text never appears raw: only the two scripts the page
+	// itself has, and no live __f__ function.
+	if n := strings.Count(strings.ToLower(page), "<script>"); n != 2 {
+		t.Errorf("%d <script> tags, want the page's own 2", n)
+	}
+	for _, raw := range []string{`<img src=x`, `</script><script>alert`} {
+		if strings.Contains(page, raw) {
+			t.Errorf("raw %q in the page", raw)
+		}
+	}
+	if !strings.Contains(page, "Commentary &lt;/script&gt;&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") {
+		t.Error("the commentary is not shown as escaped text")
+	}
+	// The chart options are JSON data with the text as strings.
+	re := regexp.MustCompile(`var charts = (\{.*\});`)
+	mm := re.FindStringSubmatch(page)
+	if mm == nil {
+		t.Fatal("no chart options in the page")
+	}
+	var charts map[string]map[string]any
+	if err := json.Unmarshal([]byte(mm[1]), &charts); err != nil {
+		t.Fatalf("chart options are not JSON: %v", err)
+	}
+	if len(charts) != 2 {
+		t.Errorf("%d charts, want 2", len(charts))
+	}
+	// Outside the JSON data, the page's script is its own code only.
+	if code := strings.Replace(page[strings.LastIndex(page, "<script>"):], mm[1], "{}", 1); strings.Contains(code, "alert") || strings.Contains(code, "__f__") {
+		t.Errorf("spreadsheet text reached the page's script outside its data:\n%s", code)
+	}
+}
+
+func TestHTMLFacts(t *testing.T) {
+	m, page := hostileReport(t)
+	for _, want := range []string{
+		"Vital Signs: Test Council", "September 2026",
+		"0 on target, 2 not",
+		"▲ Red", "◆ Amber", // RAG as shape and word
+		"rose to 24.1% in September 2026", // narrative
+		"22.6%", "year to 31 March 2025",  // England with its reference date
+		"@page", "thead { display: table-header-group; }", // print stylesheet
+		"Significantly worse (statistical process control):</strong> Children in care visited within timescales",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if m.Cover.NotOnTarget != 2 {
+		t.Errorf("cover: %d not on target", m.Cover.NotOnTarget)
+	}
+	// Every chart has its data as a table: 14 and 17 periods.
+	if n := strings.Count(page, "The chart's figures as a table"); n != 2 {
+		t.Errorf("%d chart tables, want 2", n)
+	}
+}
