@@ -53,3 +53,21 @@ func TestImportPolicy(t *testing.T) {
 		}
 	}
 }
+
+// The heavy test-only modules stay out of the binary: the Prometheus rule
+// and PromQL parsers (tests check generated rules and dashboards with them)
+// and chromedp (tests drive Chromium with it; PDF printing runs the
+// chromium binary instead).
+func TestBinaryLeavesOutTestOnlyModules(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "./cmd/vitalsigns").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, dep := range strings.Split(string(out), "\n") {
+		for _, banned := range []string{"github.com/prometheus/prometheus/", "github.com/chromedp/"} {
+			if strings.HasPrefix(dep, banned) {
+				t.Errorf("the binary imports %s", dep)
+			}
+		}
+	}
+}
