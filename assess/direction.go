@@ -93,7 +93,7 @@ func Travel(ind *vs.Indicator, old, new Point) Direction {
 // Words renders the direction for a report: "improving (up 2.1 points)".
 func (d Direction) Words(ind *vs.Indicator) string {
 	switch d.Judgement {
-	case NoComparison:
+	case NoComparison, "":
 		return "no comparison"
 	case Unchanged:
 		return "unchanged"
