@@ -90,6 +90,9 @@ func season(f vs.Frequency) int {
 // republishes.
 type Builder struct {
 	Defer bool
+	// Only, when set, limits forecasting to the items it returns true for
+	// (a report for one team need not forecast every team's series).
+	Only func(*Item) bool
 
 	mu    sync.Mutex
 	cache map[[2]string]cachedForecast
@@ -141,6 +144,9 @@ func (b *Builder) forecasts(items []Item) ([]forecast.Result, []forecastJob) {
 	)
 	fresh := map[[2]string]cachedForecast{}
 	for i := range items {
+		if b.Only != nil && !b.Only(&items[i]) {
+			continue
+		}
 		j, ok := jobFor(&items[i])
 		if !ok {
 			continue

@@ -116,7 +116,7 @@ their targets, thresholds, benchmarks and RAG status as Prometheus metrics.`,
 	f.StringVar(&a.logFormat, "log.format", "logfmt", "log format: logfmt or json")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.serveCommand(), a.ingestCommand(), a.exportCommand(), a.indicatorsCommand(), a.rulesCommand(),
-		a.configCommand(), a.sourcesCommand(), a.historyCommand(), a.templateCommand(), a.dashboardsCommand())
+		a.configCommand(), a.sourcesCommand(), a.historyCommand(), a.templateCommand(), a.dashboardsCommand(), a.reportCommand())
 	return root
 }
 
