@@ -114,3 +114,28 @@ func BenchmarkRules(b *testing.B) {
 		b.SetBytes(int64(len(out)))
 	}
 }
+
+// BenchmarkDashboards measures generating the Grafana dashboards and
+// provisioning files for 60 indicators in 6 priority areas:
+//
+//	go test -run '^$' -bench Dashboards -benchmem -count 6 ./metrics
+func BenchmarkDashboards(b *testing.B) {
+	s := bigSnapshot(b)
+	cat := *s.Catalogue
+	cat.Indicators = append([]vs.Indicator(nil), cat.Indicators...)
+	for i := range cat.Indicators {
+		cat.Indicators[i].Group = fmt.Sprintf("Area %d", i%6)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		files, err := metrics.Dashboards(&cat, metrics.DashboardOptions{})
+		if err != nil || len(files) != 6 {
+			b.Fatalf("%d files, %v", len(files), err)
+		}
+		n := 0
+		for _, f := range files {
+			n += len(f)
+		}
+		b.SetBytes(int64(n))
+	}
+}
