@@ -163,7 +163,11 @@ func WriteHTML(w io.Writer, m *Monthly) error {
 		ruleSet = spc.RuleSetMDC
 	}
 	t, err := template.New("monthly").Funcs(template.FuncMap{
-		"row": toRow,
+		"row":    toRow,
+		"period": periodName,
+		"issued": func(r *vs.IssuedReport) string {
+			return r.GeneratedAt.In(vs.London()).Format("2 January 2006 at 15:04")
+		},
 		"names": func(inds []*vs.Indicator) string {
 			var n []string
 			for _, ind := range inds {

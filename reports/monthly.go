@@ -25,6 +25,11 @@ type Monthly struct {
 	AsAt      time.Time // when the assessment was built
 	Cover     Cover
 	Sections  []Section // one per priority area, in catalogue order
+	// LastIssued is the previous report of this kind for the team, if
+	// any, and Revisions the figures changed since it was issued (set by
+	// the caller, which reads the figures as they stood then).
+	LastIssued *vs.IssuedReport
+	Revisions  []Revision
 }
 
 // Cover is the front page: the counts ("12 on target, 23 not"), what

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -23,11 +24,15 @@ func (a *app) reportCommand() *cobra.Command {
 
 func (a *app) monthlyReportCommand() *cobra.Command {
 	var (
-		period, team, format, out, chromium string
+		period, team, format, out, chromium, asOf string
 	)
 	c := &cobra.Command{
-		Use:   "monthly --period YYYY-MM [--team ID] [--format html|xlsx|pdf] [-o FILE]",
+		Use:   "monthly --period YYYY-MM [--team ID] [--as-of DATE] [--format html|xlsx|pdf] [-o FILE]",
 		Short: "Write the monthly Vital Signs report: self-contained HTML (default), PDF, or an XLSX scorecard",
+		Long: "Write the monthly Vital Signs report: self-contained HTML (default), PDF, or an XLSX scorecard.\n" +
+			"Each report written is recorded, so the next one lists the figures revised since it. --as-of DATE\n" +
+			"(YYYY-MM-DD, or an RFC 3339 instant) reproduces the report from the figures as they stood then, and is\n" +
+			"not recorded.",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if err := noArgs(cmd, args); err != nil {
 				return err
@@ -44,6 +49,13 @@ func (a *app) monthlyReportCommand() *cobra.Command {
 			month, err := vs.ParsePeriod(vs.Monthly, period)
 			if err != nil {
 				return usageError{fmt.Errorf("--period: %w", err)}
+			}
+			now, reproduce := a.now(), false
+			if asOf != "" {
+				if now, err = parseInstant(asOf); err != nil {
+					return usageError{fmt.Errorf("--as-of: %w", err)}
+				}
+				reproduce = true
 			}
 			cat, err := a.catalogue()
 			if err != nil {
@@ -63,14 +75,39 @@ func (a *app) monthlyReportCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			figures, err := st.Latest(cmd.Context(), vs.Filter{})
+			ctx := cmd.Context()
+			seq, err := st.ChangeSeq(ctx)
+			if err != nil {
+				return err
+			}
+			figures, err := st.LatestAsOf(ctx, vs.Filter{}, now)
 			if err != nil {
 				return err
 			}
 			b := &assess.Builder{Only: func(it *assess.Item) bool { return it.Team.ID == team }}
-			snap := b.Build(cat, figures, vs.IngestStats{}, a.now())
+			snap := b.Build(cat, figures, vs.IngestStats{}, now)
 			m := reports.BuildMonthly(snap, team, month)
-			return a.writeOutput(out, func(w io.Writer) error {
+			// What the committee saw last time, and what has changed since.
+			last, ok, err := st.LastReport(ctx, "monthly", team, now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				then, err := st.LatestAsOf(ctx, vs.Filter{Team: team}, last.DataAsAt)
+				if err != nil {
+					return err
+				}
+				srcs, err := st.Sources(ctx)
+				if err != nil {
+					return err
+				}
+				names := map[int64]string{}
+				for _, s := range srcs {
+					names[s.ID] = s.Name
+				}
+				m.LastIssued, m.Revisions = &last, reports.Revisions(cat, team, then, figures, names)
+			}
+			err = a.writeOutput(out, func(w io.Writer) error {
 				switch format {
 				case "xlsx":
 					return reports.WriteScorecard(w, m)
@@ -83,6 +120,12 @@ func (a *app) monthlyReportCommand() *cobra.Command {
 				}
 				return reports.WriteHTML(w, m)
 			})
+			if err != nil || reproduce {
+				return err
+			}
+			_, err = st.RecordReport(ctx, vs.IssuedReport{Kind: "monthly", Team: team, Period: month.String(), Format: format,
+				GeneratedAt: a.now(), DataAsAt: now, ChangeSeq: seq})
+			return err
 		},
 	}
 	c.Flags().StringVar(&period, "period", "", "the month reported on, YYYY-MM")
@@ -90,5 +133,19 @@ func (a *app) monthlyReportCommand() *cobra.Command {
 	c.Flags().StringVar(&format, "format", "html", "html, xlsx or pdf")
 	c.Flags().StringVarP(&out, "output", "o", "", "file to write (default: standard output)")
 	c.Flags().StringVar(&chromium, "chromium.path", "", "the Chromium to print the PDF with (default: chromium on PATH)")
+	c.Flags().StringVar(&asOf, "as-of", "", "reproduce the report from the figures as they stood at this date (end of the day, London) or instant")
 	return c
+}
+
+// parseInstant reads a date (the end of that day in London: everything
+// recorded on it counts) or an RFC 3339 instant.
+func parseInstant(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d, err := vs.ParseDate(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("want a date (YYYY-MM-DD) or an instant (2026-10-05T09:00:00Z), got %q", s)
+	}
+	return vs.Period{Freq: vs.Monthly, Last: d}.End().Add(-time.Nanosecond), nil
 }

@@ -112,3 +112,51 @@ func TestReportMonthlyPDF(t *testing.T) {
 		t.Error("a PDF file was written without Chromium")
 	}
 }
+
+// A report lists the figures revised since the last one was issued, and
+// --as-of reproduces a report from the figures as they stood.
+func TestReportRevisionsAndAsOf(t *testing.T) {
+	data := t.TempDir()
+	cfg := demoStore(t, data)
+	dir := t.TempDir()
+	run := func(args ...string) string {
+		t.Helper()
+		out := filepath.Join(dir, fmt.Sprintf("r%d.html", time.Now().UnixNano()))
+		if _, stderr, code := vitalsigns(t, append([]string{"--config", cfg, "--data-dir", data, "report", "monthly", "--period", "2026-10", "-o", out}, args...)...); code != 0 {
+			t.Fatalf("report %v: %s", args, stderr)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	first := run()
+	if strings.Contains(first, "Revised since the last report") {
+		t.Error("the first report lists revisions")
+	}
+	time.Sleep(20 * time.Millisecond)
+	before := time.Now().UTC()
+	time.Sleep(20 * time.Millisecond)
+	fix := writeFile(t, dir, "correction.csv", "Period,Indicator,Team,Value\n2026-10,cla_visits_in_timescale,,81.5%\n")
+	if out, stderr, code := vitalsigns(t, "--config", cfg, "--data-dir", data, "ingest", fix); code != 0 {
+		t.Fatalf("ingest: %s %s", out, stderr)
+	}
+	second := run()
+	if !strings.Contains(second, "Revised since the last report") || !strings.Contains(second, "correction.csv") ||
+		!strings.Contains(second, ">81.5%</td>") {
+		t.Errorf("the second report does not list the correction:\n%.2000s", second[strings.Index(second, "Data quality")+0:])
+	}
+	// As it stood before the correction: the old figure, and nothing was
+	// revised relative to the first report.
+	old := run("--as-of", before.Format(time.RFC3339Nano))
+	if strings.Contains(old, "81.5%") || !strings.Contains(old, "No figure has changed since the report issued on") {
+		t.Error("--as-of did not reproduce the report from the figures before the correction")
+	}
+	// The reproduction was not recorded: a new report still compares with
+	// the second.
+	third := run()
+	if !strings.Contains(third, "No figure has changed since the report issued on") {
+		t.Error("the third report should find nothing revised since the second")
+	}
+}
