@@ -175,12 +175,8 @@ func trendOptions(it assess.Item) (map[string]any, error) {
 	// Through JSON and back, to a plain map: html/template then writes it
 	// as data, and the RAG bands are added as ECharts expects them
 	// (go-echarts v2.6.7 writes a mark area's y coordinate as "YAxis").
-	b, err := json.Marshal(chart.JSON())
+	out, err := plain(chart.JSON())
 	if err != nil {
-		return nil, fmt.Errorf("chart of %s: %w", ind.ID, err)
-	}
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
 		return nil, fmt.Errorf("chart of %s: %w", ind.ID, err)
 	}
 	if bands := ragBands(it, k); len(bands) > 0 {
@@ -273,3 +269,17 @@ func yearSteps(f vs.Frequency) int {
 }
 
 func round(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+
+// plain turns go-echarts options into plain data (through JSON), for
+// html/template to write into the page as JSON.
+func plain(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("chart options: %w", err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("chart options: %w", err)
+	}
+	return out, nil
+}

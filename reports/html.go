@@ -24,6 +24,9 @@ var echartsJS string
 //go:embed templates/monthly.html
 var monthlyHTML string
 
+//go:embed templates/style.css
+var styleCSS string
+
 // htmlRow is a scorecard row as the page shows it.
 type htmlRow struct {
 	Anchor, Name, Period, Latest, Previous, Arrow, Direction, Target string
@@ -184,6 +187,7 @@ func WriteHTML(w io.Writer, m *Monthly) error {
 		"PeriodName": periodName(m.Period),
 		"AsAt":       m.AsAt.In(vs.London()).Format("2 January 2006 15:04"),
 		"RuleSet":    ruleSet,
+		"Style":      template.CSS(styleCSS), //nolint:gosec // embedded at build time
 		"Charts":     chartsByID,
 		// The library is trusted, embedded content, not data.
 		"ECharts": template.JS(echartsJS), //nolint:gosec // embedded at build time from assets/

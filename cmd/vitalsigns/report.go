@@ -18,7 +18,86 @@ func (a *app) reportCommand() *cobra.Command {
 		Use:   "report",
 		Short: "Write the committee reports",
 	}
-	c.AddCommand(a.monthlyReportCommand())
+	c.AddCommand(a.monthlyReportCommand(), a.biweeklyReportCommand())
+	return c
+}
+
+func (a *app) biweeklyReportCommand() *cobra.Command {
+	var team, format, out, chromium, asOf string
+	c := &cobra.Command{
+		Use:   "biweekly [--as-of DATE] [--team ID] [--format html|pdf] [-o FILE]",
+		Short: "Write the bi-weekly forecasting report: where each indicator is heading, and which will breach before the next committee",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if err := noArgs(cmd, args); err != nil {
+				return err
+			}
+			if format != "html" && format != "pdf" {
+				return usageError{fmt.Errorf("--format: want html or pdf, got %q", format)}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			now := a.now()
+			if asOf != "" {
+				var err error
+				if now, err = parseInstant(asOf); err != nil {
+					return usageError{fmt.Errorf("--as-of: %w", err)}
+				}
+			}
+			cat, err := a.catalogue()
+			if err != nil {
+				return err
+			}
+			if _, ok := cat.Team(team); !ok {
+				return usageError{fmt.Errorf("--team: no team %q in the configuration", team)}
+			}
+			chromiumPath := ""
+			if format == "pdf" {
+				if chromiumPath, err = reports.FindChromium(chromium); err != nil {
+					return err
+				}
+			}
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			ctx := cmd.Context()
+			figures, err := st.LatestAsOf(ctx, vs.Filter{}, now)
+			if err != nil {
+				return err
+			}
+			recs, err := st.Forecasts(ctx, vs.Filter{Team: team})
+			if err != nil {
+				return err
+			}
+			// Only the forecasts that had been made by then.
+			kept := recs[:0]
+			for _, r := range recs {
+				if !r.MadeAt.After(now) {
+					kept = append(kept, r)
+				}
+			}
+			b := &assess.Builder{Only: func(it *assess.Item) bool { return it.Team.ID == team }}
+			snap := b.Build(cat, figures, vs.IngestStats{}, now)
+			report := reports.BuildBiweekly(snap, team, kept)
+			return a.writeOutput(out, func(w io.Writer) error {
+				if format == "pdf" {
+					var page bytes.Buffer
+					if err := reports.WriteBiweeklyHTML(&page, report); err != nil {
+						return err
+					}
+					return reports.PrintPDF(ctx, chromiumPath, page.Bytes(), w)
+				}
+				return reports.WriteBiweeklyHTML(w, report)
+			})
+		},
+	}
+	c.Flags().StringVar(&team, "team", vs.AuthorityTeam, "the team (default: the whole authority)")
+	c.Flags().StringVar(&format, "format", "html", "html or pdf")
+	c.Flags().StringVarP(&out, "output", "o", "", "file to write (default: standard output)")
+	c.Flags().StringVar(&chromium, "chromium.path", "", "the Chromium to print the PDF with (default: chromium on PATH)")
+	c.Flags().StringVar(&asOf, "as-of", "", "the date (or instant) of the report: the figures and forecasts as they stood then (default: now)")
 	return c
 }
 

@@ -160,3 +160,28 @@ func TestReportRevisionsAndAsOf(t *testing.T) {
 		t.Error("the third report should find nothing revised since the second")
 	}
 }
+
+func TestReportBiweekly(t *testing.T) {
+	data := t.TempDir()
+	cfg := demoStore(t, data)
+	out := filepath.Join(t.TempDir(), "forecast.html")
+	if _, stderr, code := vitalsigns(t, "--config", cfg, "--data-dir", data, "report", "biweekly", "-o", out); code != 0 {
+		t.Fatalf("biweekly: %s", stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	// The demo's falling visits come first: the most likely to turn red.
+	first := strings.Index(page, `<th scope="row"><a href="#`)
+	if first < 0 || !strings.HasPrefix(page[first:], `<th scope="row"><a href="#cla_visits_in_timescale"`) {
+		t.Errorf("the first row is not the falling visits: %.120s", page[max(first, 0):])
+	}
+	if !strings.Contains(page, "Forecast to turn red in") {
+		t.Error("no breach forecast in the report")
+	}
+	if _, _, code := vitalsigns(t, "--config", cfg, "--data-dir", data, "report", "biweekly", "--format", "xlsx"); code != 2 {
+		t.Errorf("--format xlsx: exit %d, want 2", code)
+	}
+}
