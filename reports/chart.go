@@ -283,3 +283,60 @@ func plain(v any) (map[string]any, error) {
 	}
 	return out, nil
 }
+
+// teamOptions charts the month's figure for each team below the report's,
+// as bars coloured by their RAG (and labelled, so colour is not the only
+// cue), with the target as a line.
+func teamOptions(r Row) (map[string]any, error) {
+	ind := r.Indicator
+	k := chartScale(ind)
+	var names []string
+	var bars []opts.BarData
+	for _, it := range r.Teams {
+		names = append(names, it.Team.Name)
+		colour := map[assess.State]string{assess.Green: colourTarget, assess.Amber: "#f9a825", assess.Red: colourRed}[it.Verdict]
+		if colour == "" {
+			colour = colourLastYear
+		}
+		d := opts.BarData{ItemStyle: &opts.ItemStyle{Color: colour}}
+		if it.Latest.Value.Valid && it.Latest.Status != vs.StatusSuppressed && it.Latest.Status != vs.StatusMissing {
+			d.Value = shown(ind, it.Latest.Value.Float64)
+		}
+		bars = append(bars, d)
+	}
+	c := charts.NewBar()
+	c.SetGlobalOptions(
+		charts.WithAnimation(false),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithGridOpts(opts.Grid{Left: "48", Right: "16", Top: "24", Bottom: "16", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Rotate: 30, Interval: "0"}}),
+		charts.WithYAxisOpts(opts.YAxis{Name: unitName(ind)}),
+	)
+	c.SetXAxis(names)
+	c.AddSeries(ind.Name, bars, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top"}))
+	c.Validate()
+	out, err := plain(c.JSON())
+	if err != nil {
+		return nil, fmt.Errorf("team chart of %s: %w", ind.ID, err)
+	}
+	if t := r.Threshold.Target; t != nil {
+		if series, ok := out["series"].([]any); ok && len(series) > 0 {
+			if first, ok := series[0].(map[string]any); ok {
+				first["markLine"] = map[string]any{"silent": true, "symbol": "none",
+					"lineStyle": map[string]any{"color": colourTarget, "type": "solid"},
+					"data":      []any{map[string]any{"name": "Target", "yAxis": round(*t * k)}}}
+			}
+		}
+	}
+	return out, nil
+}
+
+// shown is a value as a chart labels it: scaled (percentages as 87.5) and
+// rounded as the report writes it (one decimal; whole numbers for counts).
+func shown(ind *vs.Indicator, v float64) float64 {
+	v *= chartScale(ind)
+	if ind.Unit == vs.UnitCount {
+		return math.Round(v)
+	}
+	return math.Round(v*10) / 10
+}

@@ -34,7 +34,10 @@ type htmlRow struct {
 	Commentary, Outcome                                              string
 	HasChart                                                         bool
 	Points                                                           []htmlPoint
+	Teams                                                            []htmlTeam
 }
+
+type htmlTeam struct{ Name, Value, RAG string }
 
 type htmlPoint struct{ Period, Value, RAG, SPC string }
 
@@ -114,6 +117,12 @@ func toRow(r Row) htmlRow {
 		h.Variation = "too few points to judge"
 	}
 	h.HasChart = len(it.Control.Periods) > 1
+	if len(r.Teams) > 1 {
+		for _, ti := range r.Teams {
+			_, rag := ragLabel(ti.State)
+			h.Teams = append(h.Teams, htmlTeam{ti.Team.Name, figure(ind, ti.Latest), rag})
+		}
+	}
 	byPeriod := map[vs.Period]assess.Point{}
 	for _, p := range it.History {
 		byPeriod[p.Period] = p
@@ -157,6 +166,13 @@ func WriteHTML(w io.Writer, m *Monthly) error {
 				return fmt.Errorf("render report: %w", err)
 			}
 			chartsByID["chart-"+h.Anchor] = opts
+			if len(h.Teams) > 0 {
+				teams, err := teamOptions(r)
+				if err != nil {
+					return fmt.Errorf("render report: %w", err)
+				}
+				chartsByID["teams-"+h.Anchor] = teams
+			}
 			if rs := r.Control.Chart.RuleSet; rs != "" {
 				ruleSet = rs
 			}

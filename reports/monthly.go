@@ -57,6 +57,10 @@ type Row struct {
 	// the assessment; it stands beside the analyst's commentary, never in
 	// its place.
 	Narrative string
+	// Teams are the teams below the report's team that report the
+	// indicator, with their figures for the month, for a breakdown chart
+	// (caseloads across all social work teams).
+	Teams []assess.Item
 }
 
 // BuildMonthly assembles the monthly report for team and month from the
@@ -78,7 +82,13 @@ func BuildMonthly(s *assess.Snapshot, team string, month vs.Period) *Monthly {
 			m.Sections = append(m.Sections, Section{Group: ind.Group})
 			k = len(m.Sections) - 1
 		}
-		m.Sections[k].Rows = append(m.Sections[k].Rows, Row{Item: it, Narrative: Narrative(it)})
+		row := Row{Item: it, Narrative: Narrative(it)}
+		for _, tm := range below(s.Catalogue, team) {
+			if ti, ok := s.ItemAt(ind.ID, tm, vs.PeriodContaining(ind.Frequency, month.Last)); ok && ti.Has && ti.Latest.Period == it.Latest.Period {
+				row.Teams = append(row.Teams, ti)
+			}
+		}
+		m.Sections[k].Rows = append(m.Sections[k].Rows, row)
 	}
 	m.Cover = Cover{Cover: assess.CoverOf(t, items)}
 	for _, it := range items {
@@ -119,6 +129,30 @@ func quality(it assess.Item, month vs.Period) []string {
 	}
 	for _, n := range it.Notes {
 		out = append(out, ind.Name+": "+n+".")
+	}
+	return out
+}
+
+// below lists the teams under team, at every depth, in catalogue order.
+func below(cat *vs.Catalogue, team string) []string {
+	under := map[string]bool{team: true}
+	var out []string
+	for changed := true; changed; {
+		changed = false
+		for _, t := range cat.Teams {
+			parent := t.Parent
+			if parent == "" {
+				parent = vs.AuthorityTeam
+			}
+			if under[parent] && !under[t.ID] {
+				under[t.ID], changed = true, true
+			}
+		}
+	}
+	for _, t := range cat.Teams {
+		if under[t.ID] && t.ID != team {
+			out = append(out, t.ID)
+		}
 	}
 	return out
 }

@@ -57,7 +57,9 @@ func TestReportMonthly(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Vital Signs: Demo Council", "October 2026", "on target,",
-		"Children in care visited within timescales fell to", "statistical process control shows a real change for the worse"} {
+		"Children in care visited within timescales fell to", "statistical process control shows a real change for the worse",
+		// Caseloads across all teams, as a chart and a table.
+		`id="teams-caseload_avg"`, `<th scope="row">Assessment Team East</th>`} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the report lacks %q", want)
 		}
