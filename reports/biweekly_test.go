@@ -60,3 +60,18 @@ func TestBiweekly(t *testing.T) {
 		t.Errorf("%d charts, want 2 trends and 1 accuracy chart", n)
 	}
 }
+
+// biweeklyPage renders a forecasting report for tests.
+func biweeklyPage(t *testing.T) string {
+	t.Helper()
+	cat := testCatalogue()
+	figs := series("cla_visits_in_timescale", "authority",
+		0.97, 0.971, 0.969, 0.97, 0.972, 0.968, 0.97, 0.971, 0.969, 0.97, 0.971, 0.96, 0.95, 0.94, 0.93, 0.92, 0.91, 0.90, 0.88)
+	s := assess.Build(cat, figs, vs.IngestStats{}, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC))
+	visits, _ := s.Item("cla_visits_in_timescale", "authority")
+	var buf bytes.Buffer
+	if err := reports.WriteBiweeklyHTML(&buf, reports.BuildBiweekly(s, "authority", assess.Backtests(visits, 12, s.Built))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}

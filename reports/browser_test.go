@@ -108,3 +108,64 @@ func TestReportInChromium(t *testing.T) {
 		t.Error("the hostile commentary is not shown as text")
 	}
 }
+
+// Both reports meet WCAG 2.2 AA as axe-core (testdata/axe.min.js, 4.14.1)
+// checks it in a real browser: DfE withdrew its benchmarking tool for
+// failing accessibility checks, and councillors read these on tablets.
+func TestReportsAccessible(t *testing.T) {
+	bin := testenv.Chromium(t)
+	axe, err := os.ReadFile(filepath.Join("testdata", "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, monthly := hostileReport(t)
+	dir := t.TempDir()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(filepath.Join(dir, "profile")))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	// The last is a control: a page that fails (an image without a text
+	// alternative, a table header with no text) must be caught.
+	control := `<!doctype html><html lang="en"><head><title>x</title></head><body><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><footer></footer></body></html>`
+	pages := []struct{ name, page string }{{"monthly", monthly}, {"biweekly", biweeklyPage(t)}, {"control", control}}
+	for _, p := range pages {
+		name, page := p.name, p.page
+		file := filepath.Join(dir, name+".html")
+		if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate("file://"+file), chromedp.WaitReady("footer")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(axe))); err != nil {
+			t.Fatal(err)
+		}
+		type violation struct {
+			ID, Impact, Help string
+			Nodes            []struct{ Target []string }
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]violation](
+			`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}}).then(r => r.violations)`,
+			chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "control" {
+			if len(got) == 0 || got[0].ID != "image-alt" {
+				t.Errorf("axe missed the control's image without alt text: %+v", got)
+			}
+			continue
+		}
+		for _, v := range got {
+			var where []string
+			for _, n := range v.Nodes {
+				where = append(where, strings.Join(n.Target, " "))
+			}
+			t.Errorf("%s: %s (%s): %s at %v", name, v.ID, v.Impact, v.Help, where)
+		}
+	}
+}
