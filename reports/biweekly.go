@@ -204,7 +204,11 @@ type htmlForecast struct {
 	RedChance          string
 	Made, Backtest     htmlAccuracy
 	HasAccuracyChart   bool
+	// AccuracyPoints are the accuracy chart's figures, as a table.
+	AccuracyPoints []htmlAccuracyPoint
 }
+
+type htmlAccuracyPoint struct{ Period, Forecast, Interval, Actual string }
 
 type htmlForecastPoint struct{ Period, Value, Lo80, Hi80, Lo95, Hi95 string }
 
@@ -248,6 +252,12 @@ func WriteBiweeklyHTML(w io.Writer, b *Biweekly) error {
 		if ok {
 			chartsByID["accuracy-"+h.Anchor] = acc
 			h.HasAccuracyChart = true
+			for _, rec := range r.Backtest.Records {
+				if rec.Horizon == 1 && !math.IsNaN(rec.Actual) {
+					h.AccuracyPoints = append(h.AccuracyPoints, htmlAccuracyPoint{periodName(rec.Target), ind.Format(rec.Value),
+						ind.Format(rec.Lo80) + " to " + ind.Format(rec.Hi80), ind.Format(rec.Actual)})
+				}
+			}
 		}
 		sections = append(sections, h)
 	}

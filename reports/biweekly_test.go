@@ -56,6 +56,9 @@ func TestBiweekly(t *testing.T) {
 	if strings.Index(page, `href="#cla_visits_in_timescale"`) > strings.Index(page, `href="#rereferrals_12m"`) {
 		t.Error("the outlook table does not put visits first")
 	}
+	if !strings.Contains(page, "The forecasts a period ahead and what came to pass, as a table") {
+		t.Error("the accuracy chart has no table of its figures")
+	}
 	if n := strings.Count(page, `class="chart"`); n != 3 {
 		t.Errorf("%d charts, want 2 trends and 1 accuracy chart", n)
 	}

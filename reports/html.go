@@ -35,6 +35,7 @@ type htmlRow struct {
 	HasChart                                                         bool
 	Points                                                           []htmlPoint
 	Teams                                                            []htmlTeam
+	Neighbours, NeighboursRef                                        string
 }
 
 type htmlTeam struct{ Name, Value, RAG string }
@@ -104,8 +105,11 @@ func toRow(r Row) htmlRow {
 		h.Target = ind.Format(*it.Threshold.Target)
 	}
 	for _, b := range ind.Benchmarks {
-		if b.Source == vs.BenchmarkEngland {
+		switch b.Source {
+		case vs.BenchmarkEngland:
 			h.England, h.EnglandRef = ind.Format(b.Value), b.Reference
+		case vs.BenchmarkStatisticalNeighbours:
+			h.Neighbours, h.NeighboursRef = ind.Format(b.Value), b.Reference
 		}
 	}
 	if c := it.Control; c.Err == nil && len(c.Chart.Points) > 0 && !c.Chart.TooFew {
@@ -198,7 +202,16 @@ func WriteHTML(w io.Writer, m *Monthly) error {
 	if err != nil {
 		return fmt.Errorf("render report: %w", err)
 	}
+	neighbours := false
+	for _, sec := range m.Sections {
+		for _, r := range sec.Rows {
+			for _, b := range r.Indicator.Benchmarks {
+				neighbours = neighbours || b.Source == vs.BenchmarkStatisticalNeighbours
+			}
+		}
+	}
 	data := map[string]any{
+		"Neighbours": neighbours,
 		"M":          m,
 		"PeriodName": periodName(m.Period),
 		"AsAt":       m.AsAt.In(vs.London()).Format("2 January 2006 15:04"),

@@ -89,6 +89,7 @@ func TestHTMLFacts(t *testing.T) {
 		"22.6%", "year to 31 March 2025",  // England with its reference date
 		"@page", "thead { display: table-header-group; }", // print stylesheet
 		"Significantly worse (statistical process control):</strong> Children in care visited within timescales",
+		`<th scope="col">Statistical neighbours</th>`, "24.5%",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
