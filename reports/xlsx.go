@@ -247,13 +247,15 @@ func (x *xlsxWriter) style(s *excelize.Style) int {
 	return id
 }
 
-// row writes values from column A; strings are always text cells.
+// row writes values from column A; strings are always text cells, and
+// guarded (vitalsigns.FormulaSafe) so that no text from a workbook becomes
+// a formula when the cell is edited or the sheet saved as CSV.
 func (x *xlsxWriter) row(sheet string, row, style int, values ...any) {
 	for i, v := range values {
 		cell, err := excelize.CoordinatesToCellName(i+1, row)
 		x.keep(err)
 		if s, ok := v.(string); ok {
-			x.keep(x.f.SetCellStr(sheet, cell, s))
+			x.keep(x.f.SetCellStr(sheet, cell, vs.FormulaSafe(s)))
 		} else {
 			x.keep(x.f.SetCellValue(sheet, cell, v))
 		}

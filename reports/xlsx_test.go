@@ -64,8 +64,9 @@ func TestWriteScorecard(t *testing.T) {
 	if get("Front Door", "C3") != "1,301" || get("Front Door", "G3") != "Not rated" {
 		t.Errorf("referrals: %q, %q", get("Front Door", "C3"), get("Front Door", "G3"))
 	}
-	// Spreadsheet text stays text: no formula, exactly as written.
-	if formula, _ := f.GetCellFormula("Front Door", "M2"); formula != "" || get("Front Door", "M2") != refs[1].Commentary || get("Front Door", "N2") != refs[1].Outcome {
+	// Spreadsheet text stays text: no formula, and guarded with an
+	// apostrophe where it starts like one (=, +).
+	if formula, _ := f.GetCellFormula("Front Door", "M2"); formula != "" || get("Front Door", "M2") != "'"+refs[1].Commentary || get("Front Door", "N2") != "'"+refs[1].Outcome {
 		t.Errorf("commentary: formula %q, value %q", formula, get("Front Door", "M2"))
 	}
 	if !strings.Contains(get("Front Door", "O2"), "rose to 26% in September 2026") {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -44,17 +43,6 @@ func cell(n sql.NullFloat64) string {
 		return ""
 	}
 	return strconv.FormatFloat(n.Float64, 'f', -1, 64)
-}
-
-// textCell guards free text written to CSV against formula injection: a
-// spreadsheet opening the export would run text that starts with =, +, -, @
-// (or a tab or carriage return before one) as a formula, so such text gets a
-// leading apostrophe, as OWASP advises. JSON export writes text as stored.
-func textCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 func (a *app) exportCommand() *cobra.Command {
@@ -126,7 +114,7 @@ func (a *app) exportCommand() *cobra.Command {
 			w.Write([]string{"period", "indicator", "team", "value", "numerator", "denominator", "status", "commentary", "outcome", "revision"})
 			for _, o := range obs {
 				w.Write([]string{o.Period.String(), o.Indicator, o.Team, cell(o.Value), cell(o.Numerator), cell(o.Denominator),
-					string(o.Status), textCell(o.Commentary), textCell(o.Outcome), strconv.Itoa(o.Revision)})
+					string(o.Status), vs.FormulaSafe(o.Commentary), vs.FormulaSafe(o.Outcome), strconv.Itoa(o.Revision)})
 			}
 			w.Flush()
 			return w.Error()
