@@ -32,8 +32,14 @@ type Server struct {
 	Snapshot func() *assess.Snapshot
 	Reader   vs.Reader
 	// Forecasts is the log of forecasts made and backtested, scored by
-	// /api/v1/indicators/{id}/forecast-accuracy; nil answers 404 there.
+	// /api/v1/indicators/{id}/forecast-accuracy and the forecasting
+	// report; nil answers 404 there.
 	Forecasts vs.ForecastLog
+	// Reports reads figures as they stood, for reports of a past date;
+	// nil serves only the current snapshot's.
+	Reports vs.ReportLog
+	// Chromium prints reports to PDF (?format=pdf); "" answers 503.
+	Chromium string
 	Metrics   http.Handler
 	Logger    *slog.Logger
 	// Base is the path prefix of --web.external-url ("" for none).
@@ -71,6 +77,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /indicators/{id}", s.indicator)
 	mux.HandleFunc("GET /api/v1/indicators/{id}/assessment", s.assessment)
 	mux.HandleFunc("GET /api/v1/indicators/{id}/forecast-accuracy", s.forecastAccuracy)
+	mux.HandleFunc("GET /reports/monthly/{period}", s.monthlyReport)
+	mux.HandleFunc("GET /reports/biweekly/{date}", s.biweeklyReport)
 	mux.HandleFunc("GET /-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("vitalsigns is healthy.\n"))
 	})
@@ -105,6 +113,9 @@ func stateText(s assess.State) string {
 type page struct {
 	Title, Base, Authority, Built string
 	Team, TeamName                string
+	// ReportMonth and ReportDate are the latest monthly and forecasting
+	// reports, for the links to them.
+	ReportMonth, ReportDate string
 	Teams                         []vs.Team
 	Upload                        bool // link to the upload form
 }
@@ -116,6 +127,8 @@ func (s *Server) newPage(snap *assess.Snapshot, title, team string) (page, bool)
 		Title: title, Base: s.Base, Authority: snap.Catalogue.Authority.Name,
 		Built: snap.Built.In(vs.London()).Format("2 January 2006 15:04 MST"),
 		Team:  t.ID, TeamName: t.Name, Teams: append([]vs.Team{auth}, snap.Catalogue.Teams...),
+		ReportMonth: vs.LastComplete(vs.Monthly, snap.Built, time.Sunday).String(),
+		ReportDate:  snap.Built.In(vs.London()).Format(time.DateOnly),
 		Upload: s.Upload != nil,
 	}, ok
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/vitalsigns/vitalsigns/collector"
 	"github.com/vitalsigns/vitalsigns/demo"
 	"github.com/vitalsigns/vitalsigns/metrics"
+	"github.com/vitalsigns/vitalsigns/reports"
 	"github.com/vitalsigns/vitalsigns/store"
 	"github.com/vitalsigns/vitalsigns/web"
 )
@@ -34,6 +35,7 @@ func (a *app) serveCommand() *cobra.Command {
 		inboxDir          string
 		enableUpload      bool
 		webConfig         string
+		chromium          string
 		uploadMax         int64
 		limits            collector.Options
 	)
@@ -102,7 +104,15 @@ func (a *app) serveCommand() *cobra.Command {
 				return err
 			}
 			watcher.Publish(first)
-			srv := &web.Server{Snapshot: col.Snapshot, Reader: st, Forecasts: st, Base: base, Logger: a.log.With("component", "web"),
+			// PDF downloads of the reports when a Chromium is at hand.
+			chromiumPath, err := reports.FindChromium(chromium)
+			if err != nil {
+				if chromium != "" {
+					return usageError{fmt.Errorf("--chromium.path: %w", err)}
+				}
+				a.log.Info("no chromium: reports are served as HTML and XLSX, not PDF")
+			}
+			srv := &web.Server{Snapshot: col.Snapshot, Reader: st, Forecasts: st, Reports: st, Chromium: chromiumPath, Base: base, Logger: a.log.With("component", "web"),
 				Metrics: metrics.Handler(col, slogAdapter{a})}
 			if enableUpload {
 				if webConfig == "" {
@@ -172,6 +182,7 @@ func (a *app) serveCommand() *cobra.Command {
 	f.DurationVar(&poll, "store.poll-interval", 2*time.Second, "how often to look for data committed by other processes")
 	f.StringVar(&inboxDir, "inbox", "", "watch this folder for workbooks to ingest; they move to processed/ or rejected/ with a report beside them")
 	f.BoolVar(&enableUpload, "web.enable-upload", false, "accept workbooks uploaded through /upload (off by default; protect it with --web.config.file)")
+	f.StringVar(&chromium, "chromium.path", "", "the Chromium that prints reports to PDF (default: chromium on PATH, if any)")
 	f.StringVar(&webConfig, "web.config.file", "", "TLS and basic-auth configuration (Prometheus' web configuration file format; check it with `promtool check web-config`)")
 	f.Int64Var(&uploadMax, "upload.max-bytes", web.DefaultUploadMaxBytes, "refuse uploads larger than this many bytes")
 	limitFlags(c, &limits)
