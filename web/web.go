@@ -40,8 +40,8 @@ type Server struct {
 	Reports vs.ReportLog
 	// Chromium prints reports to PDF (?format=pdf); "" answers 503.
 	Chromium string
-	Metrics   http.Handler
-	Logger    *slog.Logger
+	Metrics  http.Handler
+	Logger   *slog.Logger
 	// Base is the path prefix of --web.external-url ("" for none).
 	Base string
 	// Upload enables web upload (GET and POST /upload); nil disables it:
@@ -116,8 +116,8 @@ type page struct {
 	// ReportMonth and ReportDate are the latest monthly and forecasting
 	// reports, for the links to them.
 	ReportMonth, ReportDate string
-	Teams                         []vs.Team
-	Upload                        bool // link to the upload form
+	Teams                   []vs.Team
+	Upload                  bool // link to the upload form
 }
 
 func (s *Server) newPage(snap *assess.Snapshot, title, team string) (page, bool) {
@@ -129,7 +129,7 @@ func (s *Server) newPage(snap *assess.Snapshot, title, team string) (page, bool)
 		Team:  t.ID, TeamName: t.Name, Teams: append([]vs.Team{auth}, snap.Catalogue.Teams...),
 		ReportMonth: vs.LastComplete(vs.Monthly, snap.Built, time.Sunday).String(),
 		ReportDate:  snap.Built.In(vs.London()).Format(time.DateOnly),
-		Upload: s.Upload != nil,
+		Upload:      s.Upload != nil,
 	}, ok
 }
 
