@@ -120,8 +120,9 @@ func TestReportsAccessible(t *testing.T) {
 	}
 	_, monthly := hostileReport(t)
 	dir := t.TempDir()
+	// 640 CSS pixels wide: a 1280-pixel screen at 200% zoom.
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(filepath.Join(dir, "profile")))
+		chromedp.UserDataDir(filepath.Join(dir, "profile")), chromedp.WindowSize(640, 900))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
@@ -153,6 +154,36 @@ func TestReportsAccessible(t *testing.T) {
 			chromedp.EvalAwaitPromise))
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Headings in order (no level skipped): axe's best-practice rule,
+		// which the WCAG tags leave out.
+		order, err := chromedp.Run(ctx, chromedp.Evaluate[[]violation](
+			`axe.run(document, {runOnly: {type: 'rule', values: ['heading-order', 'page-has-heading-one', 'landmark-one-main']}}).then(r => r.violations)`,
+			chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name != "control" {
+			got = append(got, order...)
+		}
+		// Reflow (WCAG 1.4.10): at 200% zoom the page does not scroll
+		// sideways; wide tables scroll inside their own region.
+		if name != "control" {
+			sideways, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth + 1`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sideways {
+				t.Errorf("%s: the page scrolls sideways at 640 pixels wide (200%% zoom)", name)
+			}
+			// Keyboard order is the reading order: no positive tabindex.
+			jumps, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll('[tabindex]')).filter(e => e.tabIndex > 0).length`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if jumps > 0 {
+				t.Errorf("%s: %d elements take the keyboard out of reading order", name, jumps)
+			}
 		}
 		if name == "control" {
 			if len(got) == 0 || got[0].ID != "image-alt" {
