@@ -104,7 +104,7 @@ func TestReportInChromium(t *testing.T) {
 	if charts != 2 || svgs != 2 {
 		t.Errorf("%d charts set up, %d drawn as SVG; want 2 and 2", charts, svgs)
 	}
-	if !strings.Contains(text, `Commentary </script><script>alert("x")</script> __f__function(){alert(1)}__f__ <img src=x onerror=alert(2)>`) {
+	if !strings.Contains(text, `Commentary </script><script>alert("x")</script> __f__function(){alert(1)}__f__ <img src=x onerror=alert(2)> "onmouseover=alert(3)`) {
 		t.Error("the hostile commentary is not shown as text")
 	}
 }

@@ -15,7 +15,7 @@ import (
 
 // hostile is spreadsheet text that would run as script if written raw into
 // the page or into go-echarts' options.
-const hostile = `</script><script>alert("x")</script> __f__function(){alert(1)}__f__ <img src=x onerror=alert(2)>`
+const hostile = `</script><script>alert("x")</script> __f__function(){alert(1)}__f__ <img src=x onerror=alert(2)> "onmouseover=alert(3)`
 
 func hostileReport(t *testing.T) (*reports.Monthly, string) {
 	t.Helper()
@@ -52,7 +52,7 @@ func TestHTMLIsSelfContainedAndEscaped(t *testing.T) {
 	if n := strings.Count(strings.ToLower(page), "<script>"); n != 2 {
 		t.Errorf("%d <script> tags, want the page's own 2", n)
 	}
-	for _, raw := range []string{`<img src=x`, `</script><script>alert`} {
+	for _, raw := range []string{`<img src=x`, `</script><script>alert`, `"onmouseover=`} {
 		if strings.Contains(page, raw) {
 			t.Errorf("raw %q in the page", raw)
 		}
