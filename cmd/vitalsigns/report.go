@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"time"
@@ -11,6 +12,7 @@ import (
 	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/assess"
 	"github.com/vitalsigns/vitalsigns/reports"
+	"github.com/vitalsigns/vitalsigns/store"
 )
 
 func (a *app) reportCommand() *cobra.Command {
@@ -37,36 +39,12 @@ func (a *app) biweeklyReportCommand() *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			now := a.now()
-			if asOf != "" {
-				var err error
-				if now, err = parseInstant(asOf); err != nil {
-					return usageError{fmt.Errorf("--as-of: %w", err)}
-				}
-			}
-			cat, err := a.catalogue()
+			rc, err := a.reportSetup(cmd.Context(), asOf, team, format, chromium)
 			if err != nil {
 				return err
 			}
-			if _, ok := cat.Team(team); !ok {
-				return usageError{fmt.Errorf("--team: no team %q in the configuration", team)}
-			}
-			chromiumPath := ""
-			if format == "pdf" {
-				if chromiumPath, err = reports.FindChromium(chromium); err != nil {
-					return err
-				}
-			}
-			st, err := a.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			ctx := cmd.Context()
-			figures, err := st.LatestAsOf(ctx, vs.Filter{}, now)
-			if err != nil {
-				return err
-			}
+			defer rc.st.Close()
+			ctx, st, cat, now, figures, chromiumPath := cmd.Context(), rc.st, rc.cat, rc.now, rc.figures, rc.chromium
 			recs, err := st.Forecasts(ctx, vs.Filter{Team: team})
 			if err != nil {
 				return err
@@ -129,37 +107,14 @@ func (a *app) monthlyReportCommand() *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("--period: %w", err)}
 			}
-			now, reproduce := a.now(), false
-			if asOf != "" {
-				if now, err = parseInstant(asOf); err != nil {
-					return usageError{fmt.Errorf("--as-of: %w", err)}
-				}
-				reproduce = true
-			}
-			cat, err := a.catalogue()
+			reproduce := asOf != ""
+			rc, err := a.reportSetup(cmd.Context(), asOf, team, format, chromium)
 			if err != nil {
 				return err
 			}
-			if _, ok := cat.Team(team); !ok {
-				return usageError{fmt.Errorf("--team: no team %q in the configuration", team)}
-			}
-			chromiumPath := ""
-			if format == "pdf" {
-				if chromiumPath, err = reports.FindChromium(chromium); err != nil {
-					return err
-				}
-			}
-			st, err := a.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			ctx := cmd.Context()
+			defer rc.st.Close()
+			ctx, st, cat, now, figures, chromiumPath := cmd.Context(), rc.st, rc.cat, rc.now, rc.figures, rc.chromium
 			seq, err := st.ChangeSeq(ctx)
-			if err != nil {
-				return err
-			}
-			figures, err := st.LatestAsOf(ctx, vs.Filter{}, now)
 			if err != nil {
 				return err
 			}
@@ -227,4 +182,45 @@ func parseInstant(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("want a date (YYYY-MM-DD) or an instant (2026-10-05T09:00:00Z), got %q", s)
 	}
 	return vs.Period{Freq: vs.Monthly, Last: d}.End().Add(-time.Nanosecond), nil
+}
+
+// reportContext is what writing a report needs.
+type reportContext struct {
+	st       *store.Store
+	cat      *vs.Catalogue
+	now      time.Time // the instant reported as of
+	figures  []vs.Observation
+	chromium string // for a PDF
+}
+
+// reportSetup checks a report's flags, finds Chromium for a PDF, and reads
+// the figures as they stood at --as-of (now if ""). The caller closes the
+// store.
+func (a *app) reportSetup(ctx context.Context, asOf, team, format, chromium string) (*reportContext, error) {
+	rc := &reportContext{now: a.now()}
+	var err error
+	if asOf != "" {
+		if rc.now, err = parseInstant(asOf); err != nil {
+			return nil, usageError{fmt.Errorf("--as-of: %w", err)}
+		}
+	}
+	if rc.cat, err = a.catalogue(); err != nil {
+		return nil, err
+	}
+	if _, ok := rc.cat.Team(team); !ok {
+		return nil, usageError{fmt.Errorf("--team: no team %q in the configuration", team)}
+	}
+	if format == "pdf" {
+		if rc.chromium, err = reports.FindChromium(chromium); err != nil {
+			return nil, err
+		}
+	}
+	if rc.st, err = a.openStore(ctx); err != nil {
+		return nil, err
+	}
+	if rc.figures, err = rc.st.LatestAsOf(ctx, vs.Filter{}, rc.now); err != nil {
+		rc.st.Close()
+		return nil, err
+	}
+	return rc, nil
 }
