@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	vs "github.com/vitalsigns/vitalsigns"
 )
@@ -118,19 +119,9 @@ func bottomUp(cat *vs.Catalogue, kids map[string][]string) []string {
 		if depth[a] != depth[b] {
 			return depth[b] - depth[a]
 		}
-		return cmpString(a, b)
+		return strings.Compare(a, b)
 	})
 	return append(out, vs.AuthorityTeam)
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // aggregate derives, for every team with teams below it, the periods it

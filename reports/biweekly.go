@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -80,9 +81,9 @@ func BuildBiweekly(s *assess.Snapshot, team string, recs []vs.ForecastRecord) *B
 		case group(x) != group(y):
 			return group(x) - group(y)
 		case x.RedChance != y.RedChance:
-			return cmpFloat(y.RedChance, x.RedChance)
+			return cmp.Compare(y.RedChance, x.RedChance)
 		case x.AmberChance != y.AmberChance:
-			return cmpFloat(y.AmberChance, x.AmberChance)
+			return cmp.Compare(y.AmberChance, x.AmberChance)
 		}
 		return 0
 	})
@@ -101,16 +102,6 @@ func maxProb(bp *forecast.BoundProjection) float64 {
 		}
 	}
 	return best
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // accuracyOptions charts the one-period-ahead backtest forecasts against
@@ -261,7 +252,7 @@ func WriteBiweeklyHTML(w io.Writer, b *Biweekly) error {
 		}
 		sections = append(sections, h)
 	}
-	t, err := template.New("biweekly").Parse(biweeklyHTML)
+	t, err := template.New("biweekly").Parse(biweeklyHTML + chartsHTML)
 	if err != nil {
 		return fmt.Errorf("render forecasting report: %w", err)
 	}

@@ -27,6 +27,12 @@ var monthlyHTML string
 //go:embed templates/style.css
 var styleCSS string
 
+// chartsHTML is the script both reports end with: ECharts, then each
+// chart drawn from its options.
+//
+//go:embed templates/charts.html
+var chartsHTML string
+
 // htmlRow is a scorecard row as the page shows it.
 type htmlRow struct {
 	Anchor, Name, Period, Latest, Previous, Arrow, Direction, Target string
@@ -198,7 +204,7 @@ func WriteHTML(w io.Writer, m *Monthly) error {
 			}
 			return joinAnd(n)
 		},
-	}).Parse(monthlyHTML)
+	}).Parse(monthlyHTML + chartsHTML)
 	if err != nil {
 		return fmt.Errorf("render report: %w", err)
 	}

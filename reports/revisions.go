@@ -2,6 +2,7 @@ package reports
 
 import (
 	"slices"
+	"strings"
 
 	vs "github.com/vitalsigns/vitalsigns"
 )
@@ -78,19 +79,9 @@ func Revisions(cat *vs.Catalogue, team string, then, now []vs.Observation, names
 			return c
 		}
 		if a.Indicator.ID != b.Indicator.ID {
-			return cmpStr(a.Indicator.ID, b.Indicator.ID)
+			return strings.Compare(a.Indicator.ID, b.Indicator.ID)
 		}
-		return cmpStr(a.Team.ID, b.Team.ID)
+		return strings.Compare(a.Team.ID, b.Team.ID)
 	})
 	return out
-}
-
-func cmpStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
