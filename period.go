@@ -257,6 +257,21 @@ func (p Period) step(n int) Date {
 	}
 }
 
+// YearBefore returns the same period a year before p: the same month,
+// financial quarter or financial year, and for a week or fortnight the one
+// ending 364 days earlier (52 weeks, 26 fortnights), so that it ends on the
+// same weekday and covers the same stretch of the year. Stepping back a
+// calendar year from a week's dates instead lands on another weekday, a
+// period that was never reported.
+func (p Period) YearBefore() Period {
+	switch p.Freq {
+	case Weekly, Biweekly:
+		return WeekEnding(p.Freq, p.Last.AddDays(-364))
+	}
+	first := p.First()
+	return PeriodContaining(p.Freq, Date{Year: first.Year - 1, Month: first.Month, Day: first.Day})
+}
+
 // Before reports whether p ends before q ends.
 func (p Period) Before(q Period) bool { return p.Last.Before(q.Last) }
 

@@ -38,3 +38,32 @@ func TestDateCompare(t *testing.T) {
 		t.Errorf("sorted: %v, want %v", ds, want)
 	}
 }
+
+// TestYearBefore: the same week or fortnight last year is the one ending
+// 364 days earlier, on the same weekday (issue 11.2: stepping back a
+// calendar year from the week's Monday landed 53 weeks back, or on a
+// Saturday after a 29 February).
+func TestYearBefore(t *testing.T) {
+	d := func(y int, m time.Month, day int) vs.Date { return vs.Date{Year: y, Month: m, Day: day} }
+	for _, tt := range []struct {
+		p, want vs.Period
+	}{
+		{vs.WeekEnding(vs.Weekly, d(2026, 12, 6)), vs.WeekEnding(vs.Weekly, d(2025, 12, 7))},
+		{vs.WeekEnding(vs.Weekly, d(2028, 6, 4)), vs.WeekEnding(vs.Weekly, d(2027, 6, 6))},
+		{vs.WeekEnding(vs.Weekly, d(2028, 3, 5)), vs.WeekEnding(vs.Weekly, d(2027, 3, 7))},
+		{vs.WeekEnding(vs.Biweekly, d(2026, 12, 4)), vs.WeekEnding(vs.Biweekly, d(2025, 12, 5))},
+		{vs.Month(2024, time.February), vs.Month(2023, time.February)},
+		{vs.Quarter(2025, 3), vs.Quarter(2024, 3)},
+		{vs.FinancialYear(2025), vs.FinancialYear(2024)},
+	} {
+		got := tt.p.YearBefore()
+		if got != tt.want {
+			t.Errorf("%s %s: YearBefore = %s, want %s", tt.p.Freq, tt.p, got, tt.want)
+		}
+		if tt.p.Freq == vs.Weekly || tt.p.Freq == vs.Biweekly {
+			if got.Last.Time().Weekday() != tt.p.Last.Time().Weekday() {
+				t.Errorf("%s: a year before ends on a %s", tt.p, got.Last.Time().Weekday())
+			}
+		}
+	}
+}

@@ -117,7 +117,9 @@ type Item struct {
 	// Previous is the figure for the period before Latest, if reported.
 	Previous    vs.Observation
 	HasPrevious bool
-	// LastYear is the figure for the same period a year before Latest.
+	// LastYear is the figure for the same period a year before Latest
+	// (vitalsigns.Period.YearBefore: for weeks and fortnights, 364 days
+	// before).
 	LastYear    vs.Observation
 	HasLastYear bool
 	// SincePrevious and SinceLastYear are the directions of travel.
@@ -253,12 +255,6 @@ func at(history []Point, p vs.Period) (Point, bool) {
 	return history[i], true
 }
 
-// yearBefore returns the period of the same frequency a year before p.
-func yearBefore(p vs.Period) vs.Period {
-	first := p.First()
-	return vs.PeriodContaining(p.Freq, vs.Date{Year: first.Year - 1, Month: first.Month, Day: first.Day})
-}
-
 func assessLatest(it *Item, now time.Time, excelParity bool) {
 	ind := it.Indicator
 	last := it.History[len(it.History)-1]
@@ -275,12 +271,12 @@ func assessLatest(it *Item, now time.Time, excelParity bool) {
 	} else {
 		it.SincePrevious = Direction{From: o.Period.Prev(), Arrow: Flat, Judgement: NoComparison}
 	}
-	ly, hasLY := at(it.History, yearBefore(o.Period))
+	ly, hasLY := at(it.History, o.Period.YearBefore())
 	if hasLY {
 		it.LastYear, it.HasLastYear = ly.Observation, true
 		it.SinceLastYear = Travel(ind, ly, last)
 	} else {
-		it.SinceLastYear = Direction{From: yearBefore(o.Period), Arrow: Flat, Judgement: NoComparison}
+		it.SinceLastYear = Direction{From: o.Period.YearBefore(), Arrow: Flat, Judgement: NoComparison}
 	}
 	switch {
 	case o.Status == vs.StatusSuppressed:

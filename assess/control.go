@@ -85,8 +85,9 @@ func control(ind *vs.Indicator, history []Point, excelParity bool) Control {
 }
 
 // significance judges the latest change from the chart: a special cause at
-// the latest point is significant; with too few points, or a denominator
-// under the minimum, there is no verdict.
+// the latest point is significant; with too few points, a denominator
+// under the minimum, or limits of no width (Chart.Flat), there is no
+// verdict.
 func significance(c Control, latest Point) Significance {
 	if !latest.HasValue() || c.Err != nil || len(c.Chart.Points) == 0 {
 		return NotJudged
@@ -95,6 +96,8 @@ func significance(c Control, latest Point) Significance {
 	switch {
 	case latest.Small || last.Small:
 		return SmallDenominator
+	case c.Chart.Flat:
+		return NotJudged
 	case c.Chart.TooFew || last.Type == spc.TypeNone:
 		return TooFewPoints
 	case last.Type.Special():

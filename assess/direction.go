@@ -45,7 +45,10 @@ const (
 	// TooFewPoints: fewer points than SPC needs to judge (13), so no
 	// verdict is given rather than a guess.
 	TooFewPoints Significance = "too_few_points"
-	// NotJudged: there is no value to judge (missing or suppressed).
+	// NotJudged: there is no value to judge (missing or suppressed), or
+	// the chart's limits have no width (spc.Chart.Flat: the figures barely
+	// vary, as a count that is almost always 0), so no change can be told
+	// apart from noise.
 	NotJudged Significance = "not_judged"
 	// SmallDenominator: the latest figure's denominator is under the
 	// indicator's minimum, so a few children either way move it a long

@@ -65,13 +65,15 @@ var (
 	descRedRun = prometheus.NewDesc(ns+"_indicator_red_run_periods",
 		"Consecutive periods, ending with the latest, that were red.", it, nil)
 	descProcessMean = prometheus.NewDesc(ns+"_indicator_process_mean",
-		"SPC centre line at the latest period (Making Data Count); absent with too few points (13) to judge.", it, nil)
+		"SPC centre line of the current process (Making Data Count) at the latest period with a value; absent with too few points (13) or limits of no width.", it, nil)
 	descProcessLimit = prometheus.NewDesc(ns+"_indicator_process_limit",
-		"SPC process limit at the latest period; absent with too few points (13) to judge.", append(it, "bound"), nil)
+		"SPC process limit of the current process at the latest period with a value; absent with too few points (13) or limits of no width.", append(it, "bound"), nil)
 	descSPCSignal = prometheus.NewDesc(ns+"_indicator_spc_signal",
-		"1 when the latest period is flagged by the special-cause rule (beyond_limits, shift, trend, two_of_three), else 0; absent with too few points.", append(it, "rule"), nil)
+		"1 when the latest period with a value is flagged by the special-cause rule (beyond_limits, shift, trend, two_of_three), else 0; absent with too few points or limits of no width.", append(it, "rule"), nil)
 	descSPCPoint = prometheus.NewDesc(ns+"_indicator_spc_point",
-		"The latest period's SPC verdict: 1 for the type in force (common_cause, special_cause_improvement, special_cause_concern, special_cause_neutral), 0 for the others; absent with too few points.", append(it, "type"), nil)
+		"The SPC verdict of the latest period with a value: 1 for the type in force (common_cause, special_cause_improvement, special_cause_concern, special_cause_neutral), 0 for the others; absent with too few points or limits of no width.", append(it, "type"), nil)
+	descSPCPointEnd = prometheus.NewDesc(ns+"_indicator_spc_point_period_end_timestamp_seconds",
+		"End of the period that the SPC point, signal, mean and limits describe: the latest with a value, earlier than the latest period when that is missing or suppressed.", it, nil)
 	descSPCInfo = prometheus.NewDesc(ns+"_indicator_spc_info",
 		"The SPC chart's variation and assurance icons and the rule set it was judged by.", append(it, "variation", "assurance", "rule_set"), nil)
 	descForecast = prometheus.NewDesc(ns+"_indicator_forecast",
@@ -171,7 +173,7 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descValue, descTarget, descThreshold, descBenchmark, descBenchmarkInfo,
 		descRAG, descStatus, descPeriodEnd, descDue, descSmall, descDirection, descChange, descComparison,
 		descRedOf3, descAmberRun, descRedRun, descProcessMean, descProcessLimit, descSPCSignal, descSPCPoint,
-		descSPCInfo, descForecast, descForecastInfo, descBreach, descBreachProb, descCommittee, descPending,
+		descSPCPointEnd, descSPCInfo, descForecast, descForecastInfo, descBreach, descBreachProb, descCommittee, descPending,
 		descTeamInfo, descLatestPeriod, descInfo, descFiles, descLastSuccess,
 		descLastFailure, descSnapshot} {
 		ch <- d
@@ -260,7 +262,7 @@ func build(s *assess.Snapshot) ([]prometheus.Metric, error) {
 				continue
 			}
 			add(descChange, prometheus.GaugeValue, d.dir.Change, id, team, d.against)
-			if v, ok := judgementValue(d.dir.Judgement); ok {
+			if v, ok := judgementValue(d.dir.Judgement); ok && item.Indicator.Polarity != vs.Neutral {
 				add(descDirection, prometheus.GaugeValue, v, id, team, d.against)
 			}
 		}
@@ -328,7 +330,12 @@ func (g gatherer) Gather() ([]*dto.MetricFamily, error) {
 
 type addFunc func(d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string)
 
-// spcMetrics exposes the SPC verdict at the latest period.
+// spcMetrics exposes the SPC chart: its icons, and the mean, limits and
+// verdict of the latest period that has a value. When the latest period's
+// figure is missing or suppressed, the point-level families describe the
+// period before it that has one (named by the period-end family), so a
+// Grafana SPC panel keeps its limits; the period is not a label, which
+// would start a new series every month.
 func spcMetrics(add addFunc, item *assess.Item) {
 	id, team := item.Indicator.ID, item.Team.ID
 	c := item.Control
@@ -336,10 +343,20 @@ func spcMetrics(add addFunc, item *assess.Item) {
 		return
 	}
 	add(descSPCInfo, prometheus.GaugeValue, 1, id, team, string(c.Chart.Variation), string(c.Chart.Assurance), c.Chart.RuleSet)
-	last := c.Chart.Points[len(c.Chart.Points)-1]
-	if c.Chart.TooFew || last.Missing || last.Type == spc.TypeNone {
+	if c.Chart.TooFew || c.Chart.Flat {
 		return
 	}
+	i := len(c.Chart.Points) - 1
+	for i >= 0 && c.Chart.Points[i].Missing {
+		i--
+	}
+	// A chart that is not TooFew has a value in its last segment, so the
+	// point found is in the current process.
+	if i < 0 || c.Chart.Points[i].Type == spc.TypeNone {
+		return
+	}
+	last := c.Chart.Points[i]
+	add(descSPCPointEnd, prometheus.GaugeValue, float64(c.Periods[i].End().Unix()), id, team)
 	for _, v := range []struct {
 		bound string
 		v     float64

@@ -118,7 +118,12 @@ func toRow(r Row) htmlRow {
 			h.Neighbours, h.NeighboursRef = ind.Format(b.Value), b.Reference
 		}
 	}
-	if c := it.Control; c.Err == nil && len(c.Chart.Points) > 0 && !c.Chart.TooFew {
+	if c := it.Control; c.Err == nil && len(c.Chart.Points) > 0 && c.Chart.Flat {
+		h.Variation = "not judged: the figures barely vary, so there are no process limits"
+		if c.Chart.Assurance != spc.AssuranceNone {
+			h.Assurance = "not judged"
+		}
+	} else if c.Err == nil && len(c.Chart.Points) > 0 && !c.Chart.TooFew {
 		h.Variation = words(string(c.Chart.Variation))
 		if c.Chart.Assurance != spc.AssuranceNone {
 			h.Assurance = words(string(c.Chart.Assurance))

@@ -64,8 +64,11 @@ type Row struct {
 }
 
 // BuildMonthly assembles the monthly report for team and month from the
-// snapshot: each indicator as it stood at the month (for an indicator of
-// another frequency, the period containing the month's last day).
+// snapshot: each indicator as it stood at the month. An indicator of
+// another frequency is shown by its period that contains the month's last
+// day (a quarter, a year), or, for a weekly or fortnightly one, by its
+// last week or fortnight that ends in the month (weeks are identified by
+// their ending date).
 func BuildMonthly(s *assess.Snapshot, team string, month vs.Period) *Monthly {
 	t, _ := s.Catalogue.Team(team)
 	m := &Monthly{Authority: s.Catalogue.Authority.Name, Team: t, Period: month, AsAt: s.Built}
@@ -114,11 +117,43 @@ func lastPoint(it assess.Item) (spc.Point, bool) {
 	return pts[len(pts)-1], true
 }
 
+// HasWeekly reports whether the report shows a weekly or fortnightly
+// indicator, whose figure is that of its last week or fortnight ending in
+// the month: the report says so.
+func (m *Monthly) HasWeekly() bool {
+	for _, sec := range m.Sections {
+		for _, r := range sec.Rows {
+			if f := r.Indicator.Frequency; f == vs.Weekly || f == vs.Biweekly {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// expected is the period whose figure a monthly report for month should
+// show for an item: the period containing the month's last day, or, for
+// weeks and fortnights, the last one ending in the month on the series' own
+// cadence (the weekday its periods end on, and for fortnights which week),
+// taken from its latest figure. Without a figure, a week is taken to end on
+// the month's last day.
+func expected(it assess.Item, month vs.Period) vs.Period {
+	f := it.Indicator.Frequency
+	if (f != vs.Weekly && f != vs.Biweekly) || !it.Has {
+		return vs.PeriodContaining(f, month.Last)
+	}
+	want := it.Latest.Period
+	for !month.Last.Before(want.Next().Last) {
+		want = want.Next()
+	}
+	return want
+}
+
 // quality lists an item's data-quality warnings for the report.
 func quality(it assess.Item, month vs.Period) []string {
 	var out []string
 	ind := it.Indicator
-	want := vs.PeriodContaining(ind.Frequency, month.Last)
+	want := expected(it, month)
 	switch {
 	case !it.Has:
 		out = append(out, ind.Name+": no figure has been reported.")

@@ -175,6 +175,10 @@ func significanceClause(it assess.Item) string {
 		return "there are too few figures yet to tell a real change from noise"
 	case assess.SmallDenominator:
 		return "the number of children is too small to judge the change"
+	case assess.NotJudged:
+		if it.Control.Chart.Flat {
+			return "the figures barely vary, so statistical process control cannot tell a real change from noise"
+		}
 	}
 	return ""
 }

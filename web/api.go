@@ -102,14 +102,16 @@ func (n num) MarshalJSON() ([]byte, error) {
 }
 
 type apiSPC struct {
-	RuleSet      string       `json:"rule_set"`
-	TooFew       bool         `json:"too_few_points"`
-	MinPoints    int          `json:"min_points"`
-	Significance string       `json:"significance"`
-	Variation    string       `json:"variation"`
-	Assurance    string       `json:"assurance"`
-	Segments     []apiSegment `json:"segments"`
-	Points       []apiSPCPt   `json:"points"`
+	RuleSet      string `json:"rule_set"`
+	TooFew       bool   `json:"too_few_points"`
+	MinPoints    int    `json:"min_points"`
+	Significance string `json:"significance"`
+	Variation    string `json:"variation"`
+	Assurance    string `json:"assurance"`
+	// Reason says why variation and assurance are "not_judged".
+	Reason   string       `json:"reason,omitempty"`
+	Segments []apiSegment `json:"segments"`
+	Points   []apiSPCPt   `json:"points"`
 }
 
 type apiSegment struct {
@@ -120,6 +122,7 @@ type apiSegment struct {
 	Lower        num    `json:"lower"`
 	Fixed        bool   `json:"fixed_baseline"`
 	TooFew       bool   `json:"too_few_points"`
+	NoWidth      bool   `json:"no_width"`
 	ChangeDate   string `json:"change_date,omitempty"`
 	ChangeReason string `json:"change_reason,omitempty"`
 }
@@ -163,10 +166,10 @@ func spcJSON(it assess.Item) *apiSPC {
 	}
 	out := &apiSPC{RuleSet: c.Chart.RuleSet, TooFew: c.Chart.TooFew, MinPoints: c.Chart.MinPoints,
 		Significance: string(it.Significance), Variation: string(c.Chart.Variation), Assurance: string(c.Chart.Assurance),
-		Segments: []apiSegment{}, Points: []apiSPCPt{}}
+		Reason: c.Chart.NotJudgedReason(), Segments: []apiSegment{}, Points: []apiSPCPt{}}
 	for _, sg := range c.Chart.Segments {
 		a := apiSegment{From: c.Periods[sg.Start].String(), To: c.Periods[sg.End-1].String(), Mean: num(sg.Mean),
-			Upper: num(sg.Upper), Lower: num(sg.Lower), Fixed: sg.Fixed, TooFew: sg.TooFew}
+			Upper: num(sg.Upper), Lower: num(sg.Lower), Fixed: sg.Fixed, TooFew: sg.TooFew, NoWidth: sg.Flat}
 		if sg.Change != nil {
 			a.ChangeDate, a.ChangeReason = sg.Change.Date, sg.Change.Reason
 		}

@@ -69,6 +69,34 @@
 // signals or verdicts; its points have Type TypeNone. If the last segment is
 // too short the chart is TooFew and both icons are "none".
 //
+// # No width: flat series and rare events
+//
+// A segment whose limits would have no width at the data's precision is
+// Flat: it keeps its mean but has no limits, no rule is applied and its
+// points have Type TypeNone, and a chart whose last segment is Flat has the
+// icons "not_judged" (assurance stays "none" without a target) with
+// Chart.NotJudgedReason. "No width" is an XmR mean moving range of 0, or
+// limits closer together than the smallest step in which the figures are
+// recorded (10^-d for the fewest decimals d that hold every value of the
+// calculation period: a count's step is 1), and a p-chart's p̄ of 0 or 1.
+// Without this, a count that is almost always 0 (one 1 in three years, its
+// two moving ranges screened out) has limits on its mean, so every 0 below
+// a mean of 0.03 is part of a "shift" and every point is special cause.
+// NHSRplotthedots gives such a series NaN limits and then fails its rules;
+// the MDC Excel tool draws limits on the mean. Neither is a verdict a
+// committee should read, so none is given.
+//
+// Making Data Count's guidance for rare events (counts mostly 0 or 1, such
+// as serious incidents or, here, social workers over a caseload limit) is
+// that an XmR chart of counts per period is the wrong chart: it recommends
+// plotting the time or the number of opportunities between events (a
+// t-chart or g-chart), where a long gap is itself a signal. That needs the
+// dates of events, which monthly returns do not carry, so it is out of
+// scope: a rare-event count is shown with its mean and "not judged" rather
+// than a false signal. Events that are merely infrequent (in a quarter of
+// the periods, say) still get an XmR chart whose limits are wider than one
+// count.
+//
 // # Gaps
 //
 // A missing value (NaN; in a p-chart also a zero or NaN denominator) is

@@ -6,7 +6,7 @@ import vs "github.com/vitalsigns/vitalsigns"
 // verdicts and the icons.
 func (c *Chart) judge(opt Options) {
 	for _, s := range c.Segments {
-		if s.TooFew {
+		if s.TooFew || s.Flat {
 			continue
 		}
 		var idx []int
@@ -33,8 +33,18 @@ func (c *Chart) judge(opt Options) {
 	}
 	c.Variation, c.Assurance = VariationNone, AssuranceNone
 	c.TooFew = c.Segments[len(c.Segments)-1].TooFew
+	c.Flat = c.Segments[len(c.Segments)-1].Flat
 	last, ok := c.Last()
 	if c.TooFew || !ok {
+		return
+	}
+	if c.Flat {
+		// Assurance stays "none" where there is nothing to assure (no
+		// target, or neutral polarity), as on any chart.
+		c.Variation = VariationNotJudged
+		if c.Target != nil && c.Polarity != vs.Neutral {
+			c.Assurance = AssuranceNotJudged
+		}
 		return
 	}
 	c.Variation = variation(last, c.Polarity)

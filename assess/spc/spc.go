@@ -156,6 +156,9 @@ type Variation string
 const (
 	// VariationNone is given when the chart has too few points or no value.
 	VariationNone Variation = "none"
+	// VariationNotJudged is given when the process limits have no width
+	// (see Segment.Flat): no point can be told apart from noise.
+	VariationNotJudged Variation = "not_judged"
 	// VariationCommon is common cause variation at the last point.
 	VariationCommon Variation = "common_cause"
 	// VariationImprovingHigh is special cause improvement, higher is better.
@@ -189,6 +192,9 @@ const (
 	// AssuranceHitAndMiss is a target within the process limits (or on
 	// one): the process will sometimes meet it and sometimes not.
 	AssuranceHitAndMiss Assurance = "hit_and_miss"
+	// AssuranceNotJudged is given when the process limits have no width
+	// (see Segment.Flat): a target cannot be set against them.
+	AssuranceNotJudged Assurance = "not_judged"
 )
 
 // Point is one period of a chart. Limits and lines are NaN when the point is
@@ -245,6 +251,14 @@ type Segment struct {
 	// TooFew is true when CalcPoints is below the minimum, so the segment
 	// has no limits, signals or verdicts.
 	TooFew bool
+	// Flat is true when the segment has enough points but its process
+	// limits have no width at the data's precision: the mean moving range
+	// is 0 (every figure the same, or the few that differ screened out as
+	// outliers), or the limits lie closer together than the smallest step
+	// the figures are recorded in (a count that is almost always 0). Such
+	// a segment has a mean but no limits, signals or verdicts, as a
+	// TooFew one: every point would otherwise be "special cause".
+	Flat bool
 	// Mean is the centre line (for a p-chart, p̄); NaN without values.
 	Mean float64
 	// MeanMovingRange is the mean moving range after any screening (XmR
@@ -255,7 +269,7 @@ type Segment struct {
 	// Screened is how many moving ranges screening dropped.
 	Screened int
 	// Upper and Lower are the process limits (XmR only; a p-chart's vary by
-	// point). NaN when TooFew.
+	// point). NaN when TooFew or Flat.
 	Upper, Lower float64
 }
 
@@ -273,6 +287,10 @@ type Chart struct {
 	// TooFew is true when the last segment has too few points: the chart
 	// then has no current limits, signals or icons.
 	TooFew bool
+	// Flat is true when the last segment is Flat: the chart then has no
+	// current limits or signals, and both icons are "not_judged"
+	// (NotJudgedReason says why).
+	Flat bool
 	// Points are the periods, in input order.
 	Points []Point
 	// Segments split Points at the process changes.
@@ -282,6 +300,18 @@ type Chart struct {
 	// Assurance is the assurance icon, from the target and the limits at the
 	// last point with a value.
 	Assurance Assurance
+}
+
+// NotJudgedReason says, in words for a report or the API, why the chart's
+// icons are "not_judged"; it is empty when they are not.
+func (c Chart) NotJudgedReason() string {
+	if !c.Flat {
+		return ""
+	}
+	if c.RuleSet == RuleSetPChart {
+		return "no process limits: the proportion is the same for every period used (all or none), so no period can be told apart from noise"
+	}
+	return "no process limits: the figures barely vary (the mean moving range is 0, or the limits are narrower than one step of the figures), so no period can be told apart from noise"
 }
 
 // Last returns the last point with a value, and false when there is none.
@@ -338,6 +368,10 @@ func XmR(values []float64, opt Options) (Chart, error) {
 		if !s.TooFew {
 			s.Upper = s.Mean + LimitFactor*s.MeanMovingRange
 			s.Lower = s.Mean - LimitFactor*s.MeanMovingRange
+			if s.Upper-s.Lower < resolution(values[calc:calcEnd]) {
+				s.Flat = true
+				s.Upper, s.Lower = math.NaN(), math.NaN()
+			}
 		}
 		// The same products as NHSRplotthedots, so that ties with a line
 		// fall the same way: 2.66·amr and (2·(2.66/3))·amr.
@@ -348,7 +382,7 @@ func XmR(values []float64, opt Options) (Chart, error) {
 		d2 := 2 * (limit / 3) * s.MeanMovingRange
 		d1 := (limit / 3) * s.MeanMovingRange
 		for i := s.Start; i < s.End; i++ {
-			setLines(&c.Points[i], s.Mean, d3, d2, d1, s.TooFew, false)
+			setLines(&c.Points[i], s.Mean, d3, d2, d1, s.TooFew || s.Flat, false)
 		}
 	}
 	c.judge(opt)
@@ -413,13 +447,16 @@ func PChart(num, den []float64, opt Options) (Chart, error) {
 		s.MeanMovingRange = math.NaN()
 		s.Upper, s.Lower = math.NaN(), math.NaN()
 		s.TooFew = n < c.MinPoints
+		// p̄ of 0 or 1 (no event, or every case an event) gives binomial
+		// limits of no width.
+		s.Flat = !s.TooFew && s.Mean*(1-s.Mean) == 0
 		for i := s.Start; i < s.End; i++ {
 			p := &c.Points[i]
 			sigma := math.NaN()
 			if !p.Missing {
 				sigma = math.Sqrt(s.Mean * (1 - s.Mean) / p.Denominator)
 			}
-			setLines(p, s.Mean, 3*sigma, 2*sigma, sigma, s.TooFew, true)
+			setLines(p, s.Mean, 3*sigma, 2*sigma, sigma, s.TooFew || s.Flat, true)
 		}
 	}
 	c.judge(opt)
@@ -480,11 +517,33 @@ func calcEndOf(s Segment, baseline int) int {
 	return s.End
 }
 
+// resolution is the smallest step the values are recorded in: 10^-d for
+// the fewest decimal places d (at most 9) that hold every value, ignoring
+// binary floating-point noise (0.1+0.2 is recorded in one decimal place).
+// Limits narrower than this cannot tell one recorded value from the next.
+func resolution(values []float64) float64 {
+	d := 0
+	for _, v := range values {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		for d < 9 {
+			x := v * math.Pow10(d)
+			if math.Abs(x-math.Round(x)) <= 1e-9*math.Max(1, math.Abs(x)) {
+				break
+			}
+			d++
+		}
+	}
+	return math.Pow10(-d)
+}
+
 // meanMovingRange averages the moving ranges, screening them first when
 // screen is set: a moving range not below ScreenFactor × the mean is dropped
 // (NHSRplotthedots keeps mr < 3.267 × amr) and the mean recomputed once.
-// When every moving range is 0 nothing is dropped: NHSRplotthedots would drop
-// them all and give NaN limits; here the limits collapse onto the mean.
+// When every moving range is 0 nothing is dropped and the mean moving range
+// is 0 (NHSRplotthedots would drop them all and give NaN limits); XmR then
+// marks the segment Flat.
 func meanMovingRange(mrs []float64, screen bool) (amr float64, used, screened int) {
 	if len(mrs) == 0 {
 		return math.NaN(), 0, 0

@@ -396,13 +396,86 @@ func TestNames(t *testing.T) {
 	if !c.TooFew || c.Variation != VariationNone || c.Assurance != AssuranceNone {
 		t.Errorf("empty: %+v", c)
 	}
-	// Constant series: limits collapse onto the mean rather than NaN.
-	k := make([]float64, 13)
-	for i := range k {
-		k[i] = 5
+}
+
+// TestFlatProcess: a series whose limits would have no width at the data's
+// precision has a mean but no limits, no signal and icons "not_judged"
+// (issue 11.3: a count that is almost always 0 was "special cause" at every
+// point, and a constant series had limits on the mean).
+func TestFlatProcess(t *testing.T) {
+	target := 0.0
+	series := func(n int, f func(i int) float64) []float64 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = f(i)
+		}
+		return v
 	}
-	c = mustXmR(t, k, Options{Polarity: vs.HigherIsBetter})
-	if c.TooFew || c.Points[0].Upper != 5 || c.Points[0].Type != TypeCommon {
-		t.Errorf("constant: %+v", c.Points[0])
+	for _, tt := range []struct {
+		name   string
+		values []float64
+		opt    Options
+		flat   bool
+	}{
+		{"constant", series(13, func(int) float64 { return 5 }), Options{Polarity: vs.HigherIsBetter}, true},
+		{"all zero", series(36, func(int) float64 { return 0 }), Options{Polarity: vs.LowerIsBetter, Target: &target}, true},
+		// One 1 among 35 zeros: screening drops the two moving ranges of
+		// 1, so the mean moving range is 0.
+		{"almost always zero", series(36, func(i int) float64 { return map[bool]float64{true: 1}[i == 20] }),
+			Options{Polarity: vs.LowerIsBetter, Target: &target}, true},
+		// Without screening the limits are 0.30 wide: narrower than one
+		// count.
+		{"almost always zero, Excel parity", series(36, func(i int) float64 { return map[bool]float64{true: 1}[i == 20] }),
+			Options{Polarity: vs.LowerIsBetter, Target: &target, ExcelParity: true}, true},
+		// Floating-point noise on a constant percentage is no width.
+		{"constant with float noise", series(20, func(i int) float64 { return 0.1 + float64(i%2)*0.2 - float64(i%2)*0.2 + 0.2 }),
+			Options{Polarity: vs.HigherIsBetter}, true},
+		// A real count with ordinary variation keeps its limits.
+		{"varying count", series(24, func(i int) float64 { return float64(30 + (i*7)%5) }), Options{Polarity: vs.LowerIsBetter}, false},
+		// Events in a quarter of the periods: the limits are wider than a
+		// count, so the chart is judged (a rare-event chart would be
+		// better; see the package doc).
+		{"frequent events, Excel parity", series(36, func(i int) float64 { return map[bool]float64{true: 1}[i%4 == 0] }),
+			Options{Polarity: vs.LowerIsBetter, ExcelParity: true}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := mustXmR(t, tt.values, tt.opt)
+			if c.Flat != tt.flat || c.TooFew {
+				t.Fatalf("Flat = %v, TooFew = %v, want Flat %v (segment %+v)", c.Flat, c.TooFew, tt.flat, c.Segments[0])
+			}
+			if !tt.flat {
+				if c.Variation == VariationNotJudged || c.NotJudgedReason() != "" || math.IsNaN(c.Points[0].Upper) {
+					t.Errorf("judged chart: variation %q, reason %q, upper %v", c.Variation, c.NotJudgedReason(), c.Points[0].Upper)
+				}
+				return
+			}
+			if c.Variation != VariationNotJudged || c.NotJudgedReason() == "" {
+				t.Errorf("variation %q reason %q, want not_judged with a reason", c.Variation, c.NotJudgedReason())
+			}
+			wantAssurance := AssuranceNone
+			if tt.opt.Target != nil {
+				wantAssurance = AssuranceNotJudged
+			}
+			if c.Assurance != wantAssurance {
+				t.Errorf("assurance %q, want %q", c.Assurance, wantAssurance)
+			}
+			if s := c.Segments[0]; !math.IsNaN(s.Upper) || !math.IsNaN(s.Lower) || math.IsNaN(s.Mean) {
+				t.Errorf("segment %+v: want a mean and no limits", s)
+			}
+			for i, p := range c.Points {
+				if p.Type != TypeNone || p.Rules != 0 || !math.IsNaN(p.Upper) || !math.IsNaN(p.Lower) {
+					t.Fatalf("point %d: %+v, want no verdict, no rule and no limits", i, p)
+				}
+			}
+		})
+	}
+	// A p-chart of no events at all (p̄ = 0) has no width either.
+	num, den := make([]float64, 15), make([]float64, 15)
+	for i := range den {
+		den[i] = 40
+	}
+	c, err := PChart(num, den, Options{Polarity: vs.LowerIsBetter, Target: &target})
+	if err != nil || !c.Flat || c.Variation != VariationNotJudged || c.Assurance != AssuranceNotJudged || !strings.Contains(c.NotJudgedReason(), "proportion") {
+		t.Errorf("p-chart of zeros: err %v, flat %v, icons %q %q, reason %q", err, c.Flat, c.Variation, c.Assurance, c.NotJudgedReason())
 	}
 }
