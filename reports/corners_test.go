@@ -108,3 +108,33 @@ func TestDemoMonthlyReportsHaveNoFalseWarnings(t *testing.T) {
 		t.Fatalf("checked %d months", months)
 	}
 }
+
+// TestMonthlyFlatCount: a count that is almost always 0 is not "a real
+// change for the better", not significantly better on the cover, and not
+// "consistently failing" while green at its target; the report says why it
+// is not judged (issue 11.3).
+func TestMonthlyFlatCount(t *testing.T) {
+	zero := 0.0
+	two := 2.0
+	cat := &vs.Catalogue{Indicators: []vs.Indicator{{ID: "social_workers_over_caseload_limit", Name: "Social workers over the caseload limit",
+		Group: "Workforce", Unit: vs.UnitCount, Polarity: vs.LowerIsBetter, Frequency: vs.Monthly, Aggregation: vs.AggregateSum,
+		Thresholds: []vs.Threshold{{Target: &zero, Amber: &zero, Red: &two}}}}}
+	values := make([]float64, 36)
+	values[20] = 1
+	s := assess.Build(cat, series("social_workers_over_caseload_limit", vs.AuthorityTeam, values...), vs.IngestStats{}, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC))
+	m := reports.BuildMonthly(s, vs.AuthorityTeam, vs.Month(2026, time.September))
+	if len(m.Cover.SignificantlyBetter) != 0 || len(m.Cover.SignificantlyWorse) != 0 {
+		t.Errorf("cover lists a flat count as significant: better %v, worse %v", m.Cover.SignificantlyBetter, m.Cover.SignificantlyWorse)
+	}
+	narrative := m.Sections[0].Rows[0].Narrative
+	if strings.Contains(narrative, "shows a real change") || !strings.Contains(narrative, "barely vary") {
+		t.Errorf("narrative %q: want no real change, and why it is not judged", narrative)
+	}
+	var page strings.Builder
+	if err := reports.WriteHTML(&page, m); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(page.String(), "consistently failing") || !strings.Contains(page.String(), "not judged: the figures barely vary") {
+		t.Error("the scorecard does not say the SPC is not judged, or says consistently failing")
+	}
+}
