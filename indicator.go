@@ -58,6 +58,10 @@ func Aggregations() []Aggregation {
 // Amber is amber; a value worse than Red is red; "worse" follows the
 // indicator's polarity, and a value equal to a boundary is not worse.
 type Threshold struct {
+	// Team is the team the threshold is for; empty for the whole
+	// authority's, which also judge the teams by the rule of
+	// Indicator.ThresholdFor.
+	Team string
 	// From is the first day the threshold applies from: it judges every
 	// period that ends on or after it. The zero Date means "since always".
 	From   Date
@@ -111,7 +115,9 @@ type Indicator struct {
 	// SuppressBelow hides counts (and values derived from them) smaller
 	// than it, as DfE does for small numbers. 0 means no suppression.
 	SuppressBelow float64
-	Thresholds    []Threshold // sorted by From, oldest first
+	// Thresholds are the authority's (Team empty) and any team's own,
+	// each team's sorted by From, oldest first.
+	Thresholds []Threshold
 	Benchmarks    []Benchmark
 	Aliases       []string
 	SPC           SPCSettings
@@ -184,18 +190,63 @@ type ProcessChange struct {
 	Reason string
 }
 
-// ThresholdAt returns the threshold in force for period p, if any.
+// ThresholdAt returns the whole authority's threshold in force for period
+// p, if any.
 func (ind *Indicator) ThresholdAt(p Period) (Threshold, bool) {
+	return ind.thresholdOf("", p)
+}
+
+func (ind *Indicator) thresholdOf(team string, p Period) (Threshold, bool) {
 	var (
 		found Threshold
 		ok    bool
 	)
 	for _, t := range ind.Thresholds {
-		if t.From.IsZero() || !p.Last.Before(t.From) {
+		if t.Team == team && (t.From.IsZero() || !p.Last.Before(t.From)) {
 			found, ok = t, true
 		}
 	}
 	return found, ok
+}
+
+// HasTeamThresholds reports whether team has thresholds of its own.
+func (ind *Indicator) HasTeamThresholds(team string) bool {
+	for _, t := range ind.Thresholds {
+		if t.Team == team && team != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// TeamUnrated says why team is not rated against the authority's
+// thresholds: it is empty unless the indicator is summed across teams
+// (aggregation sum: counts, currency) and team, not the whole authority,
+// has no thresholds of its own.
+func (ind *Indicator) TeamUnrated(team string) string {
+	if team == AuthorityTeam || team == "" || ind.Aggregation != AggregateSum || ind.HasTeamThresholds(team) {
+		return ""
+	}
+	return "a total for the whole authority: its thresholds do not apply to one team, and this team has none of its own"
+}
+
+// ThresholdFor returns the threshold in force for team at period p, by this
+// rule: a team with thresholds of its own is judged by those alone; any
+// other team by the whole authority's, unless the indicator is summed
+// across teams (aggregation sum: a count such as 62 external placements,
+// or money), whose authority-wide boundaries mean nothing for one team, so
+// that team is not rated (TeamUnrated says why). Ratios, rates and means
+// judge every team by the authority's thresholds.
+func (ind *Indicator) ThresholdFor(team string, p Period) (Threshold, bool) {
+	switch {
+	case team == AuthorityTeam || team == "":
+		return ind.ThresholdAt(p)
+	case ind.HasTeamThresholds(team):
+		return ind.thresholdOf(team, p)
+	case ind.Aggregation == AggregateSum:
+		return Threshold{}, false
+	}
+	return ind.ThresholdAt(p)
 }
 
 // Benchmark returns the benchmark from source s, if any.

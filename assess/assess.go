@@ -50,13 +50,15 @@ func (s State) RAGValue() (float64, bool) {
 	return 0, false
 }
 
-// Rate judges value v of ind for period p by the threshold in force then.
-// It returns Unrated when no threshold applies.
-func Rate(ind *vs.Indicator, p vs.Period, v float64) State {
+// Rate judges team's value v of ind for period p by the threshold in force
+// for the team then (vitalsigns.Indicator.ThresholdFor: a team's own, else
+// the authority's unless the indicator is a sum). It returns Unrated when
+// no threshold applies.
+func Rate(ind *vs.Indicator, team string, p vs.Period, v float64) State {
 	if ind.Polarity == vs.Neutral {
 		return Unrated
 	}
-	t, ok := ind.ThresholdAt(p)
+	t, ok := ind.ThresholdFor(team, p)
 	if !ok {
 		return Unrated
 	}
@@ -132,6 +134,10 @@ type Item struct {
 	// Outlook is the forecast of the next periods; nil without figures.
 	Outlook   *Outlook
 	Threshold vs.Threshold
+	// UnratedReason says why a figure has no verdict (Verdict Unrated):
+	// a neutral indicator, no threshold set or in force, or a team's
+	// share of a total that only the authority has thresholds for.
+	UnratedReason string
 	// Verdict is the RAG of the latest figure (Green, Amber, Red or
 	// Unrated); State is the standing shown, which is Stale, NoData or
 	// Suppressed when those apply.
@@ -242,7 +248,7 @@ func rate(ind *vs.Indicator, p *Point) {
 		p.Small = true
 	}
 	if p.HasValue() {
-		p.Verdict = Rate(ind, p.Period, p.Value.Float64)
+		p.Verdict = Rate(ind, p.Team, p.Period, p.Value.Float64)
 	}
 }
 
@@ -262,7 +268,7 @@ func assessLatest(it *Item, now time.Time, excelParity bool) {
 	it.Latest, it.Has, it.Derived = o, true, last.Derived
 	it.PeriodEnd = o.Period.End()
 	it.DueBy = DueBy(o.Period)
-	it.Threshold, _ = ind.ThresholdAt(o.Period)
+	it.Threshold, _ = ind.ThresholdFor(it.Team.ID, o.Period)
 	it.BelowMinDenominator = last.Small
 	prev, hasPrev := at(it.History, o.Period.Prev())
 	if hasPrev {
@@ -291,11 +297,31 @@ func assessLatest(it *Item, now time.Time, excelParity bool) {
 		}
 	}
 	it.Windows = windows(it.History)
-	it.Control = control(ind, it.History, excelParity)
+	it.Control = control(ind, it.Team.ID, it.History, excelParity)
+	if it.Verdict == Unrated {
+		it.UnratedReason = unratedReason(ind, it.Team.ID, o.Period)
+	}
 	it.Significance = significance(it.Control, last)
 	if now.After(it.DueBy) {
 		it.State = Stale
 	}
+}
+
+// unratedReason says why team's figure for period p has no verdict.
+func unratedReason(ind *vs.Indicator, team string, p vs.Period) string {
+	switch {
+	case ind.Polarity == vs.Neutral:
+		return "a neutral indicator: neither higher nor lower is better, so it is not rated"
+	case ind.TeamUnrated(team) != "":
+		return ind.TeamUnrated(team)
+	}
+	if _, ok := ind.ThresholdFor(team, p); !ok {
+		if len(ind.Thresholds) == 0 {
+			return "no target or thresholds are set"
+		}
+		return "no threshold is in force for this period"
+	}
+	return ""
 }
 
 // windows counts the verdicts of the latest periods. Periods are counted

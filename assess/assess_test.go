@@ -41,7 +41,7 @@ func TestRate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := assess.Rate(tt.ind, tt.p, tt.v); got != tt.want {
+			if got := assess.Rate(tt.ind, vs.AuthorityTeam, tt.p, tt.v); got != tt.want {
 				t.Errorf("Rate(%s, %s, %v) = %s, want %s", tt.ind.ID, tt.p, tt.v, got, tt.want)
 			}
 		})

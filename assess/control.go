@@ -20,9 +20,9 @@ type Control struct {
 
 // control draws the chart of a history by the indicator's SPC settings:
 // an XmR chart (without moving-range screening for Excel parity), or a
-// p-chart of numerators and denominators, with the target in force at the
-// latest period and the recorded process changes.
-func control(ind *vs.Indicator, history []Point, excelParity bool) Control {
+// p-chart of numerators and denominators, with team's target in force at
+// the latest period and the recorded process changes.
+func control(ind *vs.Indicator, team string, history []Point, excelParity bool) Control {
 	var c Control
 	if len(history) == 0 {
 		return c
@@ -46,7 +46,7 @@ func control(ind *vs.Indicator, history []Point, excelParity bool) Control {
 	if ind.Polarity == "" {
 		opt.Polarity = vs.Neutral
 	}
-	if t, ok := ind.ThresholdAt(last); ok && ind.Polarity != vs.Neutral {
+	if t, ok := ind.ThresholdFor(team, last); ok && ind.Polarity != vs.Neutral {
 		opt.Target = t.Target
 	}
 	for _, ch := range ind.SPC.Changes {

@@ -252,7 +252,7 @@ func outlook(it *Item, res forecast.Result, committees []vs.Committee, now time.
 	}
 	o.NextCommittee = nextCommittee(committees, now)
 	ind := it.Indicator
-	th, ok := ind.ThresholdAt(it.Latest.Period)
+	th, ok := ind.ThresholdFor(it.Team.ID, it.Latest.Period)
 	if !ok || ind.Polarity == vs.Neutral || (th.Amber == nil && th.Red == nil) {
 		return o
 	}

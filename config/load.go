@@ -332,7 +332,7 @@ func build(docs []*doc) (*vs.Catalogue, vs.Problems) {
 	}
 	for _, id := range order {
 		m := byID[id]
-		ind, ps := indicator(m.f, m.from)
+		ind, ps := indicator(m.f, m.from, cat.Teams)
 		probs = append(probs, ps...)
 		cat.Indicators = append(cat.Indicators, ind)
 	}
@@ -490,7 +490,7 @@ func oneOf[T ~string](d *doc, path, what string, v *string, valid []T, probs *vs
 }
 
 // indicator checks a merged entry and converts it to the domain type.
-func indicator(f fileIndicator, from source) (vs.Indicator, vs.Problems) {
+func indicator(f fileIndicator, from source, teams []vs.Team) (vs.Indicator, vs.Problems) {
 	var probs vs.Problems
 	d, path := from.d, from.path
 	str := func(p *string) string {
@@ -552,7 +552,22 @@ func indicator(f fileIndicator, from source) (vs.Indicator, vs.Problems) {
 
 	for i, ft := range f.Thresholds {
 		tpath := fmt.Sprintf("%s.thresholds[%d]", path, i)
-		var t vs.Threshold
+		t := vs.Threshold{Team: ft.Team}
+		switch {
+		case ft.Team == vs.AuthorityTeam:
+			probs = append(probs, d.problem(tpath+".team", `leave out "team" for the whole authority's thresholds`))
+			continue
+		case ft.Team != "" && !slices.ContainsFunc(teams, func(x vs.Team) bool { return x.ID == ft.Team }):
+			ids := make([]string, len(teams))
+			for i, x := range teams {
+				ids[i] = x.ID
+			}
+			known := "no teams are defined: add them under teams"
+			if len(ids) > 0 {
+				known = "the teams are " + strings.Join(ids, ", ")
+			}
+			probs = append(probs, d.problem(tpath+".team", fmt.Sprintf("unknown team %s (%s)", vs.Quote(ft.Team), known)))
+		}
 		badFrom := false
 		if ft.From != "" {
 			p, err := vs.ParsePeriod(vs.Monthly, ft.From)
@@ -597,8 +612,12 @@ func indicator(f fileIndicator, from source) (vs.Indicator, vs.Problems) {
 			probs = append(probs, d.problem(tpath, fmt.Sprintf("for a %s indicator the red boundary (%s) must be %s than the amber one (%s)",
 				strings.ReplaceAll(string(ind.Polarity), "_", " "), ind.Format(*t.Red), map[bool]string{true: "lower", false: "higher"}[worse < 0], ind.Format(*t.Amber))))
 		}
-		if k := len(ind.Thresholds); k > 0 && !badFrom && !ind.Thresholds[k-1].From.Before(t.From) {
-			probs = append(probs, d.problem(tpath+".from", "thresholds must be in order of their from month, each later than the one before"))
+		if prev, ok := lastOf(ind.Thresholds, t.Team); ok && !badFrom && !prev.From.Before(t.From) {
+			what := "thresholds"
+			if t.Team != "" {
+				what = "team " + vs.Quote(t.Team) + "'s thresholds"
+			}
+			probs = append(probs, d.problem(tpath+".from", what+" must be in order of their from month, each later than the one before"))
 		}
 		ind.Thresholds = append(ind.Thresholds, t)
 	}
@@ -682,6 +701,16 @@ func spcSettings(d *doc, path string, f fileSPC, ind *vs.Indicator, probs vs.Pro
 		out.Changes = append(out.Changes, vs.ProcessChange{From: from, Reason: strings.TrimSpace(c.Reason)})
 	}
 	return out, probs
+}
+
+// lastOf returns the last threshold of team (empty: the authority's).
+func lastOf(ts []vs.Threshold, team string) (vs.Threshold, bool) {
+	for i := len(ts) - 1; i >= 0; i-- {
+		if ts[i].Team == team {
+			return ts[i], true
+		}
+	}
+	return vs.Threshold{}, false
 }
 
 func defaultAggregation(u vs.Unit) vs.Aggregation {

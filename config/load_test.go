@@ -42,7 +42,7 @@ func TestLoadBad(t *testing.T) {
 		"unknown_key.bad.yaml": {
 			`unknown_key.bad.yaml:5:3: unknown key "region" (known keys here: name, la_code, statistical_neighbours)`,
 			`unknown_key.bad.yaml:8:5: unknown key "colour" (known keys here: ` + indicatorKey + `)`,
-			`unknown_key.bad.yaml:11:9: unknown key "green" (known keys here: from, target, amber, red, tolerance)`,
+			`unknown_key.bad.yaml:11:9: unknown key "green" (known keys here: team, from, target, amber, red, tolerance)`,
 			`unknown_key.bad.yaml:12:1: unknown key "alerts_typo" (known keys here: authority, teams, indicators, committees, privacy, spc)`,
 		},
 		"privacy.bad.yaml": {
@@ -102,6 +102,11 @@ func TestLoadBad(t *testing.T) {
 			`misc.bad.yaml:21:17: indicators[1].benchmarks[0].source: benchmark source "national" is not one of england, region, statistical_neighbours`,
 			`misc.bad.yaml:23:9: indicators[2].id: indicator id "Agency-Rate" must be snake_case (a-z, 0-9, _)`,
 			`misc.bad.yaml:28:9: committees[0].dates[0]: not a date (YYYY-MM-DD): "2026-02-30"`,
+		},
+		"team_thresholds.bad.yaml": {
+			`team_thresholds.bad.yaml:10:15: indicators[0].thresholds[1].team: unknown team "front_dor" (the teams are front_door)`,
+			`team_thresholds.bad.yaml:13:15: indicators[0].thresholds[2].team: leave out "team" for the whole authority's thresholds`,
+			`team_thresholds.bad.yaml:21:15: indicators[0].thresholds[4].from: team "front_door"'s thresholds must be in order of their from month, each later than the one before`,
 		},
 		"alerts.bad.yaml": {
 			`alerts.bad.yaml:4:22: indicators[0].alerts.amber_periods: must not be negative`,
@@ -232,6 +237,15 @@ func TestLoadGood(t *testing.T) {
 					Unit: vs.UnitCount, Polarity: vs.Neutral, Frequency: vs.Quarterly, Aggregation: vs.AggregateSum,
 					SuppressBelow: 5,
 				})
+		}},
+		{"team_thresholds.good.yaml", func(c *vs.Catalogue) {
+			c.Teams = []vs.Team{{ID: "front_door", Name: "Front Door"}, {ID: "cic_south", Name: "Children in care, south"}}
+			ind, _ := c.Indicator("placements_external")
+			ind.Thresholds = []vs.Threshold{
+				{Target: ptr(50), Amber: ptr(50), Red: ptr(60)},
+				{Team: "front_door", Target: ptr(8), Amber: ptr(8), Red: ptr(12)},
+				{Team: "front_door", From: vs.Date{Year: 2026, Month: time.April, Day: 1}, Target: ptr(6), Amber: ptr(6), Red: ptr(10)},
+			}
 		}},
 		{"teams.good.yaml", func(c *vs.Catalogue) {
 			c.Authority = vs.Authority{Name: "Anytown Borough Council", LACode: "380", StatisticalNeighbours: "sn_model_2025"}

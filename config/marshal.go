@@ -63,6 +63,11 @@ func Marshal(cat *vs.Catalogue) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("# vitalsigns configuration: the built-in catalogue plus any --config file.\n")
 	buf.WriteString("# Percentages are written with a % sign (\"90%\") or as fractions (0.9).\n")
+	buf.WriteString("# Thresholds without a team are the whole authority's. A team with thresholds of\n")
+	buf.WriteString("# its own (thresholds: [{team: ID, from, target, amber, red}]) is judged by those\n")
+	buf.WriteString("# alone. Otherwise teams are judged by the authority's, except for an indicator\n")
+	buf.WriteString("# with aggregation: sum (counts, money): a team's share of a total is not rated\n")
+	buf.WriteString("# against the whole authority's boundaries.\n")
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(&root); err != nil {
@@ -95,7 +100,7 @@ func fileIndicatorOf(ind vs.Indicator) fileIndicator {
 		fi.SuppressBelow = &ind.SuppressBelow
 	}
 	for _, t := range ind.Thresholds {
-		ft := fileThreshold{Target: q(t.Target), Amber: q(t.Amber), Red: q(t.Red)}
+		ft := fileThreshold{Team: t.Team, Target: q(t.Target), Amber: q(t.Amber), Red: q(t.Red)}
 		if !t.From.IsZero() {
 			ft.From = vs.Month(t.From.Year, t.From.Month).String()
 		}

@@ -93,6 +93,10 @@ type fileProcessChange struct {
 }
 
 type fileThreshold struct {
+	// Team, when set, makes the threshold that team's own: the team is
+	// then judged by its own thresholds alone. Without it the threshold is
+	// the whole authority's.
+	Team string `yaml:"team,omitempty"`
 	// From is the month the threshold takes effect (YYYY-MM); empty means
 	// always. Targets usually change with the financial year (April).
 	From      string    `yaml:"from,omitempty"`

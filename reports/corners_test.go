@@ -138,3 +138,23 @@ func TestMonthlyFlatCount(t *testing.T) {
 		t.Error("the scorecard does not say the SPC is not judged, or says consistently failing")
 	}
 }
+
+// TestTeamNarrativeOfACount: a team's share of a count is not set against
+// the whole authority's target (issue 11.5).
+func TestTeamNarrativeOfACount(t *testing.T) {
+	fifty, sixty := 50.0, 60.0
+	cat := &vs.Catalogue{Teams: []vs.Team{{ID: "front_door", Name: "Front Door"}},
+		Indicators: []vs.Indicator{{ID: "placements_external", Name: "Children in external placements", Group: "Children in Care",
+			Unit: vs.UnitCount, Polarity: vs.LowerIsBetter, Frequency: vs.Monthly, Aggregation: vs.AggregateSum,
+			Thresholds: []vs.Threshold{{Target: &fifty, Amber: &fifty, Red: &sixty}}}}}
+	figs := append(series("placements_external", vs.AuthorityTeam, 58, 62), series("placements_external", "front_door", 34, 30)...)
+	s := assess.Build(cat, figs, vs.IngestStats{}, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC))
+	m := reports.BuildMonthly(s, "front_door", vs.Month(2026, time.September))
+	got := m.Sections[0].Rows[0].Narrative
+	if strings.Contains(got, "target of 50") || !strings.Contains(got, "not rated") {
+		t.Errorf("Front Door narrative %q: want it not rated against the authority's target", got)
+	}
+	if m.Cover.OnTarget != 0 || m.Cover.Unrated != 1 {
+		t.Errorf("cover: %d on target, %d unrated; want 0 and 1", m.Cover.OnTarget, m.Cover.Unrated)
+	}
+}

@@ -125,6 +125,10 @@ func targetClause(it assess.Item) string {
 		worseWord = "above"
 	}
 	switch it.Verdict {
+	case assess.Unrated:
+		if ind.TeamUnrated(it.Team.ID) != "" {
+			return "not rated: the whole authority's target is for its total, and this team has none of its own"
+		}
 	case assess.Green:
 		if t.Target != nil {
 			return "meeting the target of " + ind.Format(*t.Target)

@@ -53,6 +53,8 @@ type apiDirection struct {
 }
 
 type apiThreshold struct {
+	// Team is set when the threshold is the team's own.
+	Team   string   `json:"team,omitempty"`
 	From   string   `json:"from,omitempty"`
 	Target *float64 `json:"target"`
 	Amber  *float64 `json:"amber"`
@@ -74,6 +76,7 @@ type apiAssessment struct {
 	AsAt                time.Time               `json:"as_at"`
 	State               string                  `json:"state"`
 	Verdict             string                  `json:"verdict"`
+	UnratedReason       string                  `json:"unrated_reason,omitempty"`
 	PreviousVerdict     string                  `json:"previous_verdict"`
 	Latest              *apiFigure              `json:"latest"`
 	Previous            *apiFigure              `json:"previous"`
@@ -237,7 +240,8 @@ func assessmentJSON(snap *assess.Snapshot, it assess.Item) apiAssessment {
 		Indicator: apiIndicator{ind.ID, ind.Name, ind.Group, string(ind.Unit), string(ind.Polarity), string(ind.Frequency)},
 		Team:      apiTeam{it.Team.ID, it.Team.Name},
 		AsAt:      snap.Built.UTC(), State: string(it.State), Verdict: string(it.Verdict), PreviousVerdict: string(it.PreviousVerdict),
-		Direction: map[string]apiDirection{}, Benchmarks: []apiBenchmark{}, Notes: it.Notes, History: []apiFigure{},
+		UnratedReason: it.UnratedReason,
+		Direction:     map[string]apiDirection{}, Benchmarks: []apiBenchmark{}, Notes: it.Notes, History: []apiFigure{},
 		Windows:             map[string]int{"red_of_last_3": it.Windows.RedOfLast3, "amber_run": it.Windows.AmberRun, "red_run": it.Windows.RedRun},
 		BelowMinDenominator: it.BelowMinDenominator,
 	}
@@ -270,7 +274,7 @@ func assessmentJSON(snap *assess.Snapshot, it assess.Item) apiAssessment {
 		a.Direction[name] = apiDirection{d.From.String(), d.Change, string(d.Arrow), string(d.Judgement), d.Words(ind)}
 	}
 	if t := it.Threshold; t.Target != nil || t.Amber != nil || t.Red != nil {
-		a.Threshold = &apiThreshold{Target: t.Target, Amber: t.Amber, Red: t.Red}
+		a.Threshold = &apiThreshold{Team: t.Team, Target: t.Target, Amber: t.Amber, Red: t.Red}
 		if !t.From.IsZero() {
 			a.Threshold.From = t.From.String()
 		}

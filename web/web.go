@@ -271,7 +271,7 @@ func (s *Server) indicator(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown team", http.StatusNotFound)
 		return
 	}
-	type threshold struct{ From, Target, Amber, Red string }
+	type threshold struct{ Team, From, Target, Amber, Red string }
 	type benchmark struct{ Source, Value, Reference, Publication string }
 	type teamRow struct {
 		ID, Name, Period, Latest, Target string
@@ -292,7 +292,14 @@ func (s *Server) indicator(w http.ResponseWriter, r *http.Request) {
 		if !t.From.IsZero() {
 			from = t.From.Time().Format("2 January 2006")
 		}
-		ths = append(ths, threshold{from, formatPtr(ind, t.Target), formatPtr(ind, t.Amber), formatPtr(ind, t.Red)})
+		team := "Whole authority"
+		if t.Team != "" {
+			team = t.Team
+			if tm, ok := snap.Catalogue.Team(t.Team); ok {
+				team = tm.Name
+			}
+		}
+		ths = append(ths, threshold{team, from, formatPtr(ind, t.Target), formatPtr(ind, t.Amber), formatPtr(ind, t.Red)})
 	}
 	for _, b := range ind.Benchmarks {
 		bms = append(bms, benchmark{strings.ReplaceAll(string(b.Source), "_", " "), ind.Format(b.Value), b.Reference, b.Publication})
@@ -317,10 +324,20 @@ func (s *Server) indicator(w http.ResponseWriter, r *http.Request) {
 		page
 		Ind        *vs.Indicator
 		Thresholds []threshold
-		Benchmarks []benchmark
-		ByTeam     []teamRow
-		History    []hist
-	}{p, ind, ths, bms, byTeam, hs})
+		// ThresholdRule says how the thresholds judge the teams.
+		ThresholdRule string
+		Benchmarks    []benchmark
+		ByTeam        []teamRow
+		History       []hist
+	}{p, ind, ths, thresholdRule(ind), bms, byTeam, hs})
+}
+
+// thresholdRule says in words how an indicator's thresholds judge teams.
+func thresholdRule(ind *vs.Indicator) string {
+	if ind.Aggregation == vs.AggregateSum {
+		return "A team with thresholds of its own is judged by those. Other teams are not rated: this is a total for the whole authority, and its boundaries mean nothing for one team's share."
+	}
+	return "A team with thresholds of its own is judged by those; every other team by the whole authority's."
 }
 
 // ReadHeaderTimeout bounds how long a client may take to send its headers.

@@ -73,8 +73,10 @@ func (a *app) indicatorsCommand() *cobra.Command {
 			for i := range cat.Indicators {
 				ind := &cat.Indicators[i]
 				target, england := "-", "-"
-				if n := len(ind.Thresholds); n > 0 && ind.Thresholds[n-1].Target != nil {
-					target = ind.Format(*ind.Thresholds[n-1].Target)
+				for _, t := range ind.Thresholds { // the authority's latest
+					if t.Team == "" && t.Target != nil {
+						target = ind.Format(*t.Target)
+					}
 				}
 				if b, ok := ind.Benchmark(vs.BenchmarkEngland); ok {
 					england = ind.Format(b.Value) + " (" + b.Year + ")"
