@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
+	"strings"
 
 	vs "github.com/vitalsigns/vitalsigns"
 )
@@ -155,44 +157,73 @@ func (r *Report) JSON() string {
 	return string(b)
 }
 
+// TextListLimit is how many entries of each list (problems, revisions,
+// skipped rows, warnings) Text shows before "and N more": a terminal or a
+// .report.txt of a hundred thousand revisions helps nobody, and the JSON
+// report always has them all.
+const TextListLimit = 100
+
 // Text renders the report for a terminal: a summary line, then each
-// problem or revision on its own line.
-func (r *Report) Text() string {
-	var s string
+// problem or revision on its own line, at most TextListLimit of each list.
+func (r *Report) Text() string { return r.TextLimit(TextListLimit) }
+
+// TextLimit is Text listing at most limit entries of each list (all of
+// them when limit <= 0). It takes time and memory linear in what it
+// writes.
+func (r *Report) TextLimit(limit int) string {
+	var b strings.Builder
+	list := func(n int, indent string, line func(i int)) {
+		shown := n
+		if limit > 0 && n > limit {
+			shown = limit
+		}
+		for i := range shown {
+			b.WriteString(indent)
+			line(i)
+			b.WriteByte('\n')
+		}
+		if shown < n {
+			fmt.Fprintf(&b, "%s… and %s more (the JSON report lists them all)\n", indent, thousands(n-shown))
+		}
+	}
 	switch {
 	case len(r.Problems) > 0:
 		verb := "rejected"
 		if r.DryRun {
 			verb = "would be rejected"
 		}
-		s = fmt.Sprintf("%s: %s: %d problem(s) in %d rows; nothing stored\n", r.File, verb, len(r.Problems), r.Rows)
-		for _, p := range r.Problems {
-			s += "  " + p.String() + "\n"
-		}
+		fmt.Fprintf(&b, "%s: %s: %d problem(s) in %d rows; nothing stored\n", r.File, verb, len(r.Problems), r.Rows)
+		list(len(r.Problems), "  ", func(i int) { b.WriteString(r.Problems[i].String()) })
 	case r.Duplicate:
-		s = fmt.Sprintf("%s: already ingested as source %d; nothing to do\n", r.File, r.DuplicateOf)
+		fmt.Fprintf(&b, "%s: already ingested as source %d; nothing to do\n", r.File, r.DuplicateOf)
 	default:
 		verb := "accepted"
 		if r.DryRun {
 			verb = "dry run, nothing stored"
 		}
-		s = fmt.Sprintf("%s: %s: %d rows (%s, %s layout): %d new, %d revised, %d unchanged", r.File, verb, r.Rows, r.Format, r.Layout, r.New, r.Revised, r.Unchanged)
+		fmt.Fprintf(&b, "%s: %s: %d rows (%s, %s layout): %d new, %d revised, %d unchanged", r.File, verb, r.Rows, r.Format, r.Layout, r.New, r.Revised, r.Unchanged)
 		if r.SourceID > 0 {
-			s += fmt.Sprintf(" (source %d)", r.SourceID)
+			fmt.Fprintf(&b, " (source %d)", r.SourceID)
 		}
-		s += "\n"
-		for _, c := range r.Changes {
-			s += fmt.Sprintf("  revised %s / %s / %s: %s → %s\n", c.Indicator, c.Team, c.Period, c.Old, c.New)
-		}
+		b.WriteByte('\n')
+		list(len(r.Changes), "  ", func(i int) {
+			c := r.Changes[i]
+			fmt.Fprintf(&b, "revised %s / %s / %s: %s → %s", c.Indicator, c.Team, c.Period, c.Old, c.New)
+		})
 		if r.SkippedRows > 0 {
-			s += fmt.Sprintf("  %d row(s) skipped (lenient):\n", r.SkippedRows)
-			for _, p := range r.Skipped {
-				s += "    " + p.String() + "\n"
-			}
+			fmt.Fprintf(&b, "  %d row(s) skipped (lenient):\n", r.SkippedRows)
+			list(len(r.Skipped), "    ", func(i int) { b.WriteString(r.Skipped[i].String()) })
 		}
 	}
-	for _, w := range r.Warnings {
-		s += "  warning: " + w.String() + "\n"
+	list(len(r.Warnings), "  ", func(i int) { b.WriteString("warning: " + r.Warnings[i].String()) })
+	return b.String()
+}
+
+// thousands writes n with commas: 99,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
 	}
 	return s
 }
