@@ -158,6 +158,9 @@ type Item struct {
 	// Notes are data-quality notes, e.g. a supplied total that differs
 	// from the sum of its teams.
 	Notes []string
+	// judgedAt is the instant an item assessed as it stood at a past
+	// period was judged at (Snapshot.ItemAt).
+	judgedAt time.Time
 }
 
 // Windows counts RAG verdicts over the latest periods of a series.
@@ -434,32 +437,53 @@ func CoverOf(team vs.Team, items []Item) Cover {
 // history up to and including p, judged as on the day p's successor was due
 // (or at the snapshot, if that is earlier), so that a past period is not
 // called stale merely because later figures exist. With no figure up to p,
-// the item has nothing (Has false, state no data).
+// the item has nothing (Has false, state no data). Its forecast is made
+// from that history (tens of milliseconds for a long series); StandingAt
+// is the same without it.
 func (s *Snapshot) ItemAt(id, team string, p vs.Period) (Item, bool) {
+	at, ok, fresh := s.itemAt(id, team, p)
+	if !ok || !fresh || !at.Has {
+		return at, ok
+	}
+	values := controlValues(&at)
+	if res := forecast.Forecast(values, forecastOptions(at.Indicator.Frequency)); len(res.Points) > 0 {
+		at.Outlook = outlook(&at, res, s.Catalogue.Committees, at.judgedAt)
+	}
+	return at, true
+}
+
+// StandingAt is ItemAt without the forecast: the figure, its RAG, direction
+// and SPC as they stood at period p, for a breakdown that shows no outlook.
+// For the latest period it is the snapshot's item, forecast and all.
+func (s *Snapshot) StandingAt(id, team string, p vs.Period) (Item, bool) {
+	at, ok, _ := s.itemAt(id, team, p)
+	return at, ok
+}
+
+// itemAt assesses the item as it stood at p; fresh is false when that is
+// the snapshot's own item (p at or after its latest period).
+func (s *Snapshot) itemAt(id, team string, p vs.Period) (at Item, ok, fresh bool) {
 	it, ok := s.Item(id, team)
 	if !ok {
-		return Item{}, false
+		return Item{}, false, false
 	}
 	n, _ := slices.BinarySearchFunc(it.History, p, func(x Point, p vs.Period) int { return x.Period.Compare(p) })
 	if n < len(it.History) && it.History[n].Period == p {
 		n++
 	}
 	if n == len(it.History) {
-		return it, true
+		return it, true, false
 	}
-	at := Item{Indicator: it.Indicator, Team: it.Team, State: NoData, Verdict: Unrated, PreviousVerdict: Unrated,
+	at = Item{Indicator: it.Indicator, Team: it.Team, State: NoData, Verdict: Unrated, PreviousVerdict: Unrated,
 		History: it.History[:n:n], Significance: NotJudged}
 	if n == 0 {
-		return at, true
+		return at, true, true
 	}
 	now := s.Built
 	if due := DueBy(at.History[n-1].Period); due.Before(now) {
 		now = due
 	}
+	at.judgedAt = now
 	assessLatest(&at, now, s.Catalogue.SPCExcelParity)
-	values := controlValues(&at)
-	if res := forecast.Forecast(values, forecastOptions(at.Indicator.Frequency)); len(res.Points) > 0 {
-		at.Outlook = outlook(&at, res, s.Catalogue.Committees, now)
-	}
-	return at, true
+	return at, true, true
 }

@@ -53,3 +53,41 @@ func BenchmarkMonthlyHTML(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/(1<<20), "MiB/page")
 }
+
+// BenchmarkMonthlyPastMonth assembles the monthly report of a month before
+// the latest for the whole authority with 200 teams (12 indicators, five
+// years each): every row and every team's bar is assessed as it stood then
+// (issue 12.3: a past month recomputed every team's forecast per request).
+//
+//	go test -run '^$' -bench MonthlyPastMonth -benchmem -count 6 ./reports
+func BenchmarkMonthlyPastMonth(b *testing.B) {
+	cat := &vs.Catalogue{Authority: vs.Authority{Name: "Bench Council"}}
+	for t := range 200 {
+		cat.Teams = append(cat.Teams, vs.Team{ID: fmt.Sprintf("team_%03d", t), Name: fmt.Sprintf("Team %d", t)})
+	}
+	var obs []vs.Observation
+	for i := range 12 {
+		ind := vs.Indicator{ID: fmt.Sprintf("ind_%02d", i), Name: fmt.Sprintf("Indicator %d", i), Group: fmt.Sprintf("Area %d", i%6),
+			Unit: vs.UnitPercent, Polarity: vs.HigherIsBetter, Frequency: vs.Monthly, Aggregation: vs.AggregateMean,
+			Thresholds: []vs.Threshold{{Target: f(0.9), Amber: f(0.9), Red: f(0.8)}}}
+		cat.Indicators = append(cat.Indicators, ind)
+		for t, team := range cat.Teams {
+			p := vs.Month(2021, time.November)
+			for m := range 60 {
+				v := 0.9 + 0.04*math.Sin(float64(m)/5+float64(i+t))
+				obs = append(obs, vs.Observation{Key: vs.Key{Indicator: ind.ID, Team: team.ID, Period: p}, Value: nf(v), Status: vs.StatusActual})
+				p = p.Next()
+			}
+		}
+	}
+	// The current snapshot's own forecasts play no part in a past month.
+	s := (&assess.Builder{Defer: true}).Build(cat, obs, vs.IngestStats{}, time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC))
+	month := vs.Month(2026, time.August)
+	b.ReportAllocs()
+	for b.Loop() {
+		m := reports.BuildMonthly(s, vs.AuthorityTeam, month)
+		if n := len(m.Sections[0].Rows[0].Teams); n != 200 {
+			b.Fatalf("%d teams in the breakdown, want 200", n)
+		}
+	}
+}

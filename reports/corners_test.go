@@ -1,6 +1,8 @@
 package reports_test
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -156,5 +158,19 @@ func TestTeamNarrativeOfACount(t *testing.T) {
 	}
 	if m.Cover.OnTarget != 0 || m.Cover.Unrated != 1 {
 		t.Errorf("cover: %d on target, %d unrated; want 0 and 1", m.Cover.OnTarget, m.Cover.Unrated)
+	}
+}
+
+// TestBuildMonthlyStopsWhenCancelled: the report's assembly stops when its
+// request has gone (issue 12.3).
+func TestBuildMonthlyStopsWhenCancelled(t *testing.T) {
+	s := assess.Build(testCatalogue(), series("rereferrals_12m", vs.AuthorityTeam, 0.21, 0.26), vs.IngestStats{}, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if m, err := reports.BuildMonthlyContext(ctx, s, vs.AuthorityTeam, vs.Month(2026, time.August)); !errors.Is(err, context.Canceled) || m != nil {
+		t.Errorf("cancelled: %v, %v; want context.Canceled and no report", m, err)
+	}
+	if m, err := reports.BuildMonthlyContext(context.Background(), s, vs.AuthorityTeam, vs.Month(2026, time.August)); err != nil || len(m.Sections) == 0 {
+		t.Errorf("not cancelled: %v, %v", m, err)
 	}
 }

@@ -8,6 +8,8 @@
 package reports
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -70,10 +72,21 @@ type Row struct {
 // last week or fortnight that ends in the month (weeks are identified by
 // their ending date).
 func BuildMonthly(s *assess.Snapshot, team string, month vs.Period) *Monthly {
+	m, _ := BuildMonthlyContext(context.Background(), s, team, month) // never cancelled
+	return m
+}
+
+// BuildMonthlyContext is BuildMonthly that stops, returning ctx's error,
+// when ctx is done (the client went away): a past month's report makes a
+// forecast for each of its rows.
+func BuildMonthlyContext(ctx context.Context, s *assess.Snapshot, team string, month vs.Period) (*Monthly, error) {
 	t, _ := s.Catalogue.Team(team)
 	m := &Monthly{Authority: s.Catalogue.Authority.Name, Team: t, Period: month, AsAt: s.Built}
 	var items []assess.Item
 	for i := range s.Catalogue.Indicators {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("monthly report for %s: %w", month, err)
+		}
 		ind := &s.Catalogue.Indicators[i]
 		it, ok := s.ItemAt(ind.ID, team, vs.PeriodContaining(ind.Frequency, month.Last))
 		if !ok {
@@ -87,7 +100,9 @@ func BuildMonthly(s *assess.Snapshot, team string, month vs.Period) *Monthly {
 		}
 		row := Row{Item: it, Narrative: Narrative(it)}
 		for _, tm := range below(s.Catalogue, team) {
-			if ti, ok := s.ItemAt(ind.ID, tm, vs.PeriodContaining(ind.Frequency, month.Last)); ok && ti.Has && ti.Latest.Period == it.Latest.Period {
+			// The breakdown shows each team's figure and RAG, not its
+			// forecast: StandingAt does not make one.
+			if ti, ok := s.StandingAt(ind.ID, tm, vs.PeriodContaining(ind.Frequency, month.Last)); ok && ti.Has && ti.Latest.Period == it.Latest.Period {
 				row.Teams = append(row.Teams, ti)
 			}
 		}
@@ -105,7 +120,7 @@ func BuildMonthly(s *assess.Snapshot, team string, month vs.Period) *Monthly {
 		}
 		m.Cover.Quality = append(m.Cover.Quality, quality(it, month)...)
 	}
-	return m
+	return m, nil
 }
 
 // lastPoint is the SPC point of the item's latest period.

@@ -78,7 +78,15 @@ func (s *Server) monthlyReport(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown team", http.StatusNotFound)
 		return
 	}
-	m := reports.BuildMonthly(snap, team, month)
+	m, err := s.monthly.get(r.Context(), snap, team, month)
+	if err != nil {
+		if r.Context().Err() != nil {
+			s.Logger.Debug("monthly report abandoned: the client went away", "period", month.String(), "team", team)
+			return
+		}
+		s.internal(w, "build report", err)
+		return
+	}
 	name := fmt.Sprintf("vital-signs-%s-%s", team, month)
 	s.deliver(w, r, name, func(b *bytes.Buffer) error { return reports.WriteHTML(b, m) },
 		func(b *bytes.Buffer) error { return reports.WriteScorecard(b, m) })

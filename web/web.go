@@ -14,6 +14,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -47,7 +48,11 @@ type Server struct {
 	// Upload enables web upload (GET and POST /upload); nil disables it:
 	// the routes answer 404 and no page links to them.
 	Upload *Upload
+	// ReportSlots bounds how many monthly reports are assembled at once
+	// (each past month's makes a forecast per row); 0 means one per CPU.
+	ReportSlots int
 
+	monthly  *monthlyCache
 	pages    map[string]*template.Template
 	uploadMu sync.Mutex // one upload ingests at a time
 }
@@ -61,6 +66,11 @@ func (s *Server) Handler() (http.Handler, error) {
 		},
 		"join": strings.Join,
 	}
+	slots := s.ReportSlots
+	if slots <= 0 {
+		slots = runtime.GOMAXPROCS(0)
+	}
+	s.monthly = newMonthlyCache(slots)
 	s.pages = map[string]*template.Template{}
 	for _, name := range []string{"index", "indicator"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")

@@ -120,7 +120,10 @@ func (a *app) monthlyReportCommand() *cobra.Command {
 			}
 			b := &assess.Builder{Only: func(it *assess.Item) bool { return it.Team.ID == team }}
 			snap := b.Build(cat, figures, vs.IngestStats{}, now)
-			m := reports.BuildMonthly(snap, team, month)
+			m, err := reports.BuildMonthlyContext(ctx, snap, team, month)
+			if err != nil {
+				return err
+			}
 			// What the committee saw last time, and what has changed since.
 			last, ok, err := st.LastReport(ctx, "monthly", team, now)
 			if err != nil {

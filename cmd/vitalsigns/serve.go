@@ -37,6 +37,7 @@ func (a *app) serveCommand() *cobra.Command {
 		webConfig         string
 		chromium          string
 		uploadMax         int64
+		reportSlots       int
 		limits            collector.Options
 	)
 	c := &cobra.Command{
@@ -112,7 +113,7 @@ func (a *app) serveCommand() *cobra.Command {
 				}
 				a.log.Info("no chromium: reports are served as HTML and XLSX, not PDF")
 			}
-			srv := &web.Server{Snapshot: col.Snapshot, Reader: st, Forecasts: st, Reports: st, Chromium: chromiumPath, Base: base, Logger: a.log.With("component", "web"),
+			srv := &web.Server{Snapshot: col.Snapshot, Reader: st, Forecasts: st, Reports: st, Chromium: chromiumPath, Base: base, Logger: a.log.With("component", "web"), ReportSlots: reportSlots,
 				Metrics: metrics.Handler(col, slogAdapter{a})}
 			if enableUpload {
 				if webConfig == "" {
@@ -185,6 +186,7 @@ func (a *app) serveCommand() *cobra.Command {
 	f.StringVar(&chromium, "chromium.path", "", "the Chromium that prints reports to PDF (default: chromium on PATH, if any)")
 	f.StringVar(&webConfig, "web.config.file", "", "TLS and basic-auth configuration (Prometheus' web configuration file format; check it with `promtool check web-config`)")
 	f.Int64Var(&uploadMax, "upload.max-bytes", web.DefaultUploadMaxBytes, "refuse uploads larger than this many bytes")
+	f.IntVar(&reportSlots, "web.max-report-builds", 0, "how many monthly reports may be assembled at once (a past month's forecasts every row); 0: one per CPU")
 	limitFlags(c, &limits)
 	return c
 }
