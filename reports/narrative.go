@@ -55,14 +55,20 @@ func Narrative(it assess.Item) string {
 	case o.Status == vs.StatusMissing || !o.Value.Valid:
 		return fmt.Sprintf("The figure for %s in %s is missing.", ind.Name, when)
 	}
-	v := ind.Format(o.Value.Float64)
+	places := itemPlaces(it)
+	format := func(v float64) string { return ind.FormatPlaces(v, places) }
+	v := format(o.Value.Float64)
 	var b strings.Builder
 	d := it.SincePrevious
 	switch d.Judgement {
 	case assess.NoComparison:
 		fmt.Fprintf(&b, "%s was %s in %s", ind.Name, v, when)
 	case assess.Unchanged:
-		fmt.Fprintf(&b, "%s was unchanged at %s in %s", ind.Name, v, when)
+		how := "unchanged"
+		if directionWords(it, places) != "unchanged" {
+			how = "little changed" // the scorecard prints the two figures a digit apart
+		}
+		fmt.Fprintf(&b, "%s was %s at %s in %s", ind.Name, how, v, when)
 	default:
 		verb := "rose"
 		if d.Arrow == assess.Down {
@@ -75,17 +81,17 @@ func Narrative(it assess.Item) string {
 	}
 
 	var clauses []string
-	if c := targetClause(it); c != "" {
+	if c := targetClause(it, format); c != "" {
 		clauses = append(clauses, c)
 	}
 	for i, bc := range it.Benchmarks {
 		if i == 0 || bc.Comparison == assess.NotCompared {
 			clauses = append(clauses, fmt.Sprintf("%s %s of %s (%s)", position(bc.Difference, bc.Comparison),
-				benchmarkName(bc.Benchmark.Source), ind.Format(bc.Benchmark.Value), bc.Benchmark.Reference))
+				benchmarkName(bc.Benchmark.Source), format(bc.Benchmark.Value), bc.Benchmark.Reference))
 			continue
 		}
 		word := map[assess.Comparison]string{assess.Better: "better than", assess.Worse: "worse than", assess.Similar: "in line with"}[bc.Comparison]
-		clauses = append(clauses, fmt.Sprintf("%s %s (%s)", word, benchmarkName(bc.Benchmark.Source), ind.Format(bc.Benchmark.Value)))
+		clauses = append(clauses, fmt.Sprintf("%s %s (%s)", word, benchmarkName(bc.Benchmark.Source), format(bc.Benchmark.Value)))
 	}
 	if len(clauses) > 0 {
 		b.WriteString(", ")
@@ -113,10 +119,39 @@ func position(diff float64, c assess.Comparison) string {
 	return "level with"
 }
 
+// namedBoundary is the boundary the narrative sets the latest figure
+// against, by name: the target for a green or amber figure (or, without
+// one, the amber boundary for an amber figure), the red boundary for a red
+// one.
+func namedBoundary(it assess.Item) (name string, v float64, ok bool) {
+	t := it.Threshold
+	if it.Indicator.Polarity == vs.Neutral {
+		return "", 0, false
+	}
+	switch it.Verdict {
+	case assess.Green:
+		if t.Target != nil {
+			return "target", *t.Target, true
+		}
+	case assess.Amber:
+		if t.Target != nil {
+			return "target", *t.Target, true
+		}
+		if t.Amber != nil {
+			return "amber boundary", *t.Amber, true
+		}
+	case assess.Red:
+		if t.Red != nil {
+			return "red boundary", *t.Red, true
+		}
+	}
+	return "", 0, false
+}
+
 // targetClause places the figure against its target, or against the
-// boundary it has crossed.
-func targetClause(it assess.Item) string {
-	ind, t := it.Indicator, it.Threshold
+// boundary it has crossed, with the boundary written by format.
+func targetClause(it assess.Item, format func(float64) string) string {
+	ind := it.Indicator
 	if ind.Polarity == vs.Neutral {
 		return ""
 	}
@@ -124,23 +159,14 @@ func targetClause(it assess.Item) string {
 	if ind.Polarity == vs.LowerIsBetter {
 		worseWord = "above"
 	}
-	switch it.Verdict {
-	case assess.Green:
-		if t.Target != nil {
-			return "meeting the target of " + ind.Format(*t.Target)
-		}
+	name, v, ok := namedBoundary(it)
+	switch {
+	case it.Verdict == assess.Green && ok:
+		return "meeting the target of " + format(v)
+	case it.Verdict == assess.Green:
 		return "within its green band"
-	case assess.Amber:
-		if t.Target != nil {
-			return worseWord + " the target of " + ind.Format(*t.Target)
-		}
-		if t.Amber != nil {
-			return worseWord + " the amber boundary of " + ind.Format(*t.Amber)
-		}
-	case assess.Red:
-		if t.Red != nil {
-			return fmt.Sprintf("%s the red boundary of %s", worseWord, ind.Format(*t.Red))
-		}
+	case ok:
+		return worseWord + " the " + name + " of " + format(v)
 	}
 	return ""
 }

@@ -46,10 +46,10 @@ func Revisions(cat *vs.Catalogue, team string, then, now []vs.Observation, names
 		}
 		r := Revision{Indicator: ind, Team: t, Period: k.p}
 		if before != nil {
-			r.Old = figure(ind, *before)
+			r.Old = figure(ind, *before, ind.Unit.Decimals())
 		}
 		if after != nil {
-			r.New, r.File = figure(ind, *after), names[after.SourceID]
+			r.New, r.File = figure(ind, *after, ind.Unit.Decimals()), names[after.SourceID]
 		}
 		out = append(out, r)
 	}
