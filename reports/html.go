@@ -208,13 +208,7 @@ func WriteHTML(w io.Writer, m *Monthly) error {
 		"issued": func(r *vs.IssuedReport) string {
 			return r.GeneratedAt.In(vs.London()).Format("2 January 2006 at 15:04")
 		},
-		"names": func(inds []*vs.Indicator) string {
-			var n []string
-			for _, ind := range inds {
-				n = append(n, ind.Name)
-			}
-			return joinAnd(n)
-		},
+		"anchor": anchor,
 	}).Parse(monthlyHTML + chartsHTML)
 	if err != nil {
 		return fmt.Errorf("render report: %w", err)
