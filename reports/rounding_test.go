@@ -265,3 +265,22 @@ func TestBiweeklyIntervalsPrintApart(t *testing.T) {
 		t.Errorf("the outlook does not print the latest figure as 4.05%%")
 	}
 }
+
+// A revised figure is set against the one it replaced ("was 4.04%, now
+// 4.02%"): the two never print alike when they differ.
+func TestRevisionsPrintApart(t *testing.T) {
+	cat := roundingCatalogue()
+	then := series("sickness", "authority", 0.05, 0.0404)
+	then = append(then, series("cp_plans", "authority", 110, 100)...)
+	now := series("sickness", "authority", 0.05, 0.0402)
+	now = append(now, series("cp_plans", "authority", 110, 112)...)
+	got := map[string][2]string{}
+	for _, r := range reports.Revisions(cat, "authority", then, now, nil) {
+		got[r.Indicator.ID] = [2]string{r.Old, r.New}
+	}
+	for id, want := range map[string][2]string{"sickness": {"4.04%", "4.02%"}, "cp_plans": {"100", "112"}} {
+		if got[id] != want {
+			t.Errorf("%s: was %q, now %q; want %q, %q", id, got[id][0], got[id][1], want[0], want[1])
+		}
+	}
+}
