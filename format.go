@@ -1,8 +1,8 @@
 package vitalsigns
 
 import (
+	"bytes"
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 )
@@ -80,16 +80,51 @@ func roundDecimal(v float64, u Unit, places int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return strconv.FormatFloat(v, 'f', places, 64)
 	}
-	r, ok := new(big.Rat).SetString(strconv.FormatFloat(v, 'g', 15, 64))
-	if !ok {
+	// d.dddddddddddddde±x: 15 significant digits and an exponent.
+	var buf [32]byte
+	e := strconv.AppendFloat(buf[:0], math.Abs(v), 'e', 14, 64)
+	exp, err := strconv.Atoi(string(e[17:]))
+	if err != nil {
 		return strconv.FormatFloat(v, 'f', places, 64)
 	}
 	if u == UnitPercent {
-		r.Mul(r, big.NewRat(100, 1))
+		exp += 2
 	}
-	s := r.FloatString(places) // rounds half away from zero
-	if strings.HasPrefix(s, "-") && strings.Trim(s, "-0.") == "" {
-		s = s[1:]
+	digits := append([]byte{e[0]}, e[2:16]...)
+	// The value is 0.digits × 10^(exp+1); keep the digits down to the
+	// places-th decimal place, and round on the first one dropped.
+	keep := exp + 1 + places
+	var n []byte
+	switch {
+	case keep >= len(digits):
+		n = append(digits, bytes.Repeat([]byte{'0'}, keep-len(digits))...)
+	case keep < 0:
+		n = []byte{'0'}
+	default:
+		n = append([]byte{'0'}, digits[:keep]...)
+		if digits[keep] >= '5' {
+			i := len(n) - 1
+			for n[i] == '9' {
+				n[i] = '0'
+				i--
+			}
+			n[i]++
+		}
 	}
-	return s
+	// n holds the value times 10^places, perhaps with leading zeros.
+	for len(n) <= places {
+		n = append([]byte{'0'}, n...)
+	}
+	intPart := strings.TrimLeft(string(n[:len(n)-places]), "0")
+	if intPart == "" {
+		intPart = "0"
+	}
+	out := intPart
+	if places > 0 {
+		out += "." + string(n[len(n)-places:])
+	}
+	if v < 0 && strings.Trim(out, "0.") != "" {
+		out = "-" + out
+	}
+	return out
 }
