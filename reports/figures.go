@@ -72,8 +72,9 @@ func value(o vs.Observation) (float64, bool) {
 // narrative and its scorecard row alike (so that the latest figure reads
 // the same in both): the latest figure is set against the previous one
 // (unless assess judged them unchanged, less than half a unit of the last
-// default place apart), the target, the boundary the narrative names and
-// each benchmark.
+// default place apart), the target and the amber and red boundaries (the
+// narrative names one, and the row's RAG rates the figure against them)
+// and each benchmark.
 func itemPlaces(it assess.Item) int {
 	ind := it.Indicator
 	latest, ok := value(it.Latest)
@@ -86,11 +87,10 @@ func itemPlaces(it assess.Item) int {
 			others = append(others, v)
 		}
 	}
-	if t := it.Threshold.Target; t != nil {
-		others = append(others, *t)
-	}
-	if _, v, ok := namedBoundary(it); ok {
-		others = append(others, v)
+	for _, b := range []*float64{it.Threshold.Target, it.Threshold.Amber, it.Threshold.Red} {
+		if b != nil {
+			others = append(others, *b)
+		}
 	}
 	for _, b := range ind.Benchmarks {
 		others = append(others, b.Value)

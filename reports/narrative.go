@@ -119,39 +119,10 @@ func position(diff float64, c assess.Comparison) string {
 	return "level with"
 }
 
-// namedBoundary is the boundary the narrative sets the latest figure
-// against, by name: the target for a green or amber figure (or, without
-// one, the amber boundary for an amber figure), the red boundary for a red
-// one.
-func namedBoundary(it assess.Item) (name string, v float64, ok bool) {
-	t := it.Threshold
-	if it.Indicator.Polarity == vs.Neutral {
-		return "", 0, false
-	}
-	switch it.Verdict {
-	case assess.Green:
-		if t.Target != nil {
-			return "target", *t.Target, true
-		}
-	case assess.Amber:
-		if t.Target != nil {
-			return "target", *t.Target, true
-		}
-		if t.Amber != nil {
-			return "amber boundary", *t.Amber, true
-		}
-	case assess.Red:
-		if t.Red != nil {
-			return "red boundary", *t.Red, true
-		}
-	}
-	return "", 0, false
-}
-
 // targetClause places the figure against its target, or against the
-// boundary it has crossed, with the boundary written by format.
+// boundary it has crossed, written by format.
 func targetClause(it assess.Item, format func(float64) string) string {
-	ind := it.Indicator
+	ind, t := it.Indicator, it.Threshold
 	if ind.Polarity == vs.Neutral {
 		return ""
 	}
@@ -159,14 +130,23 @@ func targetClause(it assess.Item, format func(float64) string) string {
 	if ind.Polarity == vs.LowerIsBetter {
 		worseWord = "above"
 	}
-	name, v, ok := namedBoundary(it)
-	switch {
-	case it.Verdict == assess.Green && ok:
-		return "meeting the target of " + format(v)
-	case it.Verdict == assess.Green:
+	switch it.Verdict {
+	case assess.Green:
+		if t.Target != nil {
+			return "meeting the target of " + format(*t.Target)
+		}
 		return "within its green band"
-	case ok:
-		return worseWord + " the " + name + " of " + format(v)
+	case assess.Amber:
+		if t.Target != nil {
+			return worseWord + " the target of " + format(*t.Target)
+		}
+		if t.Amber != nil {
+			return worseWord + " the amber boundary of " + format(*t.Amber)
+		}
+	case assess.Red:
+		if t.Red != nil {
+			return fmt.Sprintf("%s the red boundary of %s", worseWord, format(*t.Red))
+		}
 	}
 	return ""
 }
