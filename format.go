@@ -32,8 +32,8 @@ func (u Unit) keptDecimals() int {
 // FormatPlaces renders v as Format does, but to places decimal places (of
 // a percentage point, for a percentage) rather than the unit's default:
 // FormatPlaces(0.04047, 2) is "4.05%". The value is rounded half away from
-// zero as it would be written in decimal (to 15 significant figures, as a
-// spreadsheet application rounds it), and trailing zeros are dropped, except
+// zero as it would be written in decimal (to 15 significant figures, as
+// Excel shows it), and trailing zeros are dropped, except
 // a currency's pence: 0.04 to two places is "4%", £5,000 to three places
 // "£5,000.00". Counts and currency group thousands with commas.
 func (ind *Indicator) FormatPlaces(v float64, places int) string {

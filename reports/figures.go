@@ -27,10 +27,11 @@ const maxExtraPlaces = 3
 // maxExtraPlaces more: "4.05%, above the target of 4%". A pair still
 // printed alike at that cap adds nothing. Rounding never reverses an
 // order, so a figure below its target never prints above it (the check
-// compares the order all the same, not only equality). Trailing zeros are dropped as at the
-// default places, so the target stays "4%". A change between two figures
-// is the difference of the figures as printed (directionWords), so that it
-// agrees with them: 4.05% from 4.15% is "down 0.1 percentage points".
+// compares the order all the same, not only equality). Trailing zeros
+// are dropped as at the default places, so the target stays "4%". A
+// change between two figures is the difference of the figures as printed
+// (directionWords), so that it agrees with them: 4.05% from 4.15% is "down
+// 0.1 percentage points".
 func placesApart(ind *vs.Indicator, pairs ...[2]float64) int {
 	def := ind.Unit.Decimals()
 	places := def
