@@ -1,9 +1,6 @@
 package vitalsigns
 
-import (
-	"fmt"
-	"slices"
-)
+import "slices"
 
 // Unit is the unit an indicator's values are expressed in.
 type Unit string
@@ -259,25 +256,12 @@ func (ind *Indicator) Benchmark(s BenchmarkSource) (Benchmark, bool) {
 	return Benchmark{}, false
 }
 
-// Format renders v in the indicator's unit for people: 87.5%, 1,234, 15.2.
+// Format renders v in the indicator's unit for people: 87.5%, 1,234, 15.2,
+// £1,250.00. It shows the unit's default decimal places (Unit.Decimals),
+// rounded half away from zero as the figure is written (4.05% is 4.1%);
+// FormatPlaces shows more where figures must be told apart.
 func (ind *Indicator) Format(v float64) string {
-	switch ind.Unit {
-	case UnitPercent:
-		return trimZero(fmt.Sprintf("%.1f", v*100)) + "%"
-	case UnitCount:
-		return groupThousands(fmt.Sprintf("%.0f", v))
-	case UnitCurrency:
-		return "£" + groupThousands(fmt.Sprintf("%.2f", v))
-	default:
-		return trimZero(fmt.Sprintf("%.1f", v))
-	}
-}
-
-func trimZero(s string) string {
-	if len(s) > 2 && s[len(s)-2:] == ".0" {
-		return s[:len(s)-2]
-	}
-	return s
+	return ind.FormatPlaces(v, ind.Unit.Decimals())
 }
 
 func groupThousands(s string) string {

@@ -215,8 +215,10 @@ func WriteBiweeklyHTML(w io.Writer, b *Biweekly) error {
 		if o := r.Outlook; o != nil {
 			h.Model, h.Reason = string(o.Forecast.Model), o.Forecast.Reason
 			for i, p := range o.Forecast.Points[:o.Shown] {
-				h.Points = append(h.Points, htmlForecastPoint{periodName(o.Periods[i]), ind.Format(p.Value),
-					ind.Format(p.Lo80), ind.Format(p.Hi80), ind.Format(p.Lo95), ind.Format(p.Hi95)})
+				// A forecast and its intervals are read against each other.
+				n := placesApart(ind, allPairs(p.Value, p.Lo80, p.Hi80, p.Lo95, p.Hi95)...)
+				h.Points = append(h.Points, htmlForecastPoint{periodName(o.Periods[i]), ind.FormatPlaces(p.Value, n),
+					ind.FormatPlaces(p.Lo80, n), ind.FormatPlaces(p.Hi80, n), ind.FormatPlaces(p.Lo95, n), ind.FormatPlaces(p.Hi95, n)})
 			}
 			breach := func(br assess.Breach) string {
 				if br.Period.IsZero() {
@@ -245,8 +247,10 @@ func WriteBiweeklyHTML(w io.Writer, b *Biweekly) error {
 			h.HasAccuracyChart = true
 			for _, rec := range r.Backtest.Records {
 				if rec.Horizon == 1 && !math.IsNaN(rec.Actual) {
-					h.AccuracyPoints = append(h.AccuracyPoints, htmlAccuracyPoint{periodName(rec.Target), ind.Format(rec.Value),
-						ind.Format(rec.Lo80) + " to " + ind.Format(rec.Hi80), ind.Format(rec.Actual)})
+					// The forecast, its interval and what came to pass.
+					n := placesApart(ind, allPairs(rec.Value, rec.Lo80, rec.Hi80, rec.Actual)...)
+					h.AccuracyPoints = append(h.AccuracyPoints, htmlAccuracyPoint{periodName(rec.Target), ind.FormatPlaces(rec.Value, n),
+						ind.FormatPlaces(rec.Lo80, n) + " to " + ind.FormatPlaces(rec.Hi80, n), ind.FormatPlaces(rec.Actual, n)})
 				}
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -106,6 +107,10 @@ func TestReportInChromium(t *testing.T) {
 	}
 	if !strings.Contains(text, `Commentary </script><script>alert("x")</script> __f__function(){alert(1)}__f__ <img src=x onerror=alert(2)> "onmouseover=alert(3)`) {
 		t.Error("the hostile commentary is not shown as text")
+	}
+	// The cover's lists read one indicator to a line (issue 11, item 9).
+	if !regexp.MustCompile(`Worse than the previous period:\n+Re-referrals [^\n]*alert\(3\)\nChildren in care visited within timescales\n`).MatchString(text) {
+		t.Errorf("the cover does not list the indicators worse than the previous period one to a line:\n%s", text[:min(len(text), 1500)])
 	}
 }
 

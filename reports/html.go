@@ -77,45 +77,56 @@ func arrow(d assess.Direction) string {
 	return ""
 }
 
-// figure formats an observation's value for a cell: suppressed and missing
-// figures say so (never zero).
-func figure(ind *vs.Indicator, o vs.Observation) string {
+// figure formats an observation's value for a cell, to places decimal
+// places (see placesApart): suppressed and missing figures say so (never
+// zero).
+func figure(ind *vs.Indicator, o vs.Observation, places int) string {
 	switch {
 	case o.Status == vs.StatusSuppressed:
 		return "suppressed"
 	case o.Status == vs.StatusMissing || !o.Value.Valid:
 		return "missing"
 	}
-	s := ind.Format(o.Value.Float64)
+	s := ind.FormatPlaces(o.Value.Float64, places)
 	if o.Status == vs.StatusProvisional {
 		s += " (provisional)"
 	}
 	return s
 }
 
+// anchor is the id of an indicator's section of the page.
+func anchor(ind *vs.Indicator) string {
+	return anchorUnsafe.ReplaceAllString(strings.ToLower(ind.ID), "-")
+}
+
+// toRow is an item as the scorecard shows it. The figures the row sets
+// against each other (latest, previous, target, benchmarks) print to the
+// item's places, as in its narrative; the teams' and the chart's figures,
+// each alone in its row, to the unit's default.
 func toRow(r Row) htmlRow {
 	it, ind := r.Item, r.Indicator
-	h := htmlRow{Anchor: anchorUnsafe.ReplaceAllString(strings.ToLower(ind.ID), "-"), Name: ind.Name,
-		Arrow: arrow(it.SincePrevious), Direction: it.SincePrevious.Words(ind),
+	places, def := itemPlaces(it), ind.Unit.Decimals()
+	h := htmlRow{Anchor: anchor(ind), Name: ind.Name,
+		Arrow: arrow(it.SincePrevious), Direction: directionWords(it, places),
 		Commentary: it.Latest.Commentary, Outcome: it.Latest.Outcome}
 	h.RAGClass, h.RAGText = ragLabel(it.State)
 	if it.Has {
-		h.Period, h.Latest = periodName(it.Latest.Period), figure(ind, it.Latest)
+		h.Period, h.Latest = periodName(it.Latest.Period), figure(ind, it.Latest, places)
 	} else {
 		h.Latest = "no data"
 	}
 	if it.HasPrevious {
-		h.Previous = figure(ind, it.Previous)
+		h.Previous = figure(ind, it.Previous, places)
 	}
 	if it.Threshold.Target != nil {
-		h.Target = ind.Format(*it.Threshold.Target)
+		h.Target = ind.FormatPlaces(*it.Threshold.Target, places)
 	}
 	for _, b := range ind.Benchmarks {
 		switch b.Source {
 		case vs.BenchmarkEngland:
-			h.England, h.EnglandRef = ind.Format(b.Value), b.Reference
+			h.England, h.EnglandRef = ind.FormatPlaces(b.Value, places), b.Reference
 		case vs.BenchmarkStatisticalNeighbours:
-			h.Neighbours, h.NeighboursRef = ind.Format(b.Value), b.Reference
+			h.Neighbours, h.NeighboursRef = ind.FormatPlaces(b.Value, places), b.Reference
 		}
 	}
 	if c := it.Control; c.Err == nil && len(c.Chart.Points) > 0 && c.Chart.Flat {
@@ -135,7 +146,7 @@ func toRow(r Row) htmlRow {
 	if len(r.Teams) > 1 {
 		for _, ti := range r.Teams {
 			_, rag := ragLabel(ti.State)
-			h.Teams = append(h.Teams, htmlTeam{ti.Team.Name, figure(ind, ti.Latest), rag})
+			h.Teams = append(h.Teams, htmlTeam{ti.Team.Name, figure(ind, ti.Latest, def), rag})
 		}
 	}
 	byPeriod := map[vs.Period]assess.Point{}
@@ -145,7 +156,7 @@ func toRow(r Row) htmlRow {
 	for i, p := range it.Control.Periods {
 		pt := htmlPoint{Period: periodName(p), Value: "not reported"}
 		if hp, ok := byPeriod[p]; ok {
-			pt.Value = figure(ind, hp.Observation)
+			pt.Value = figure(ind, hp.Observation, def)
 			if hp.Verdict != assess.Unrated {
 				_, pt.RAG = ragLabel(hp.Verdict)
 			}
@@ -202,13 +213,7 @@ func WriteHTML(w io.Writer, m *Monthly) error {
 		"issued": func(r *vs.IssuedReport) string {
 			return r.GeneratedAt.In(vs.London()).Format("2 January 2006 at 15:04")
 		},
-		"names": func(inds []*vs.Indicator) string {
-			var n []string
-			for _, ind := range inds {
-				n = append(n, ind.Name)
-			}
-			return joinAnd(n)
-		},
+		"anchor": anchor,
 	}).Parse(monthlyHTML + chartsHTML)
 	if err != nil {
 		return fmt.Errorf("render report: %w", err)

@@ -88,7 +88,7 @@ func TestHTMLFacts(t *testing.T) {
 		"rose to 24.1% in September 2026", // narrative
 		"22.6%", "year to 31 March 2025",  // England with its reference date
 		"@page", "thead { display: table-header-group; }", // print stylesheet
-		"Significantly worse (statistical process control):</strong> Children in care visited within timescales",
+		`<p class="list-head"><strong>Significantly worse (statistical process control):</strong></p><ul class="names"><li><a href="#cla_visits_in_timescale">Children in care visited within timescales</a></li></ul>`,
 		`<th scope="col">Statistical neighbours</th>`, "24.5%",
 	} {
 		if !strings.Contains(page, want) {

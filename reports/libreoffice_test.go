@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,5 +70,50 @@ func TestScorecardInLibreOffice(t *testing.T) {
 	}
 	if rows[2][0] != "Referrals" || rows[2][2] != "1,301" {
 		t.Errorf("referrals: %q", rows[2])
+	}
+}
+
+// A spreadsheet application shows a row's figures to the places its
+// direction of travel is worked out to: 4.047% against a 4% target shows
+// as 4.05% (not 4.0% against 4.0%), and the change from 4.151% (4.15%) is
+// 0.1 points. (At an exact half, 4.155%, LibreOffice may round down where
+// the report and Excel round up; these figures avoid one.)
+func TestScorecardRoundingInLibreOffice(t *testing.T) {
+	bin := testenv.Tool(t, "soffice")
+	s := assess.Build(roundingCatalogue(), series("sickness", "authority", 0.04151, 0.04047), vs.IngestStats{}, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC))
+	var buf bytes.Buffer
+	if err := reports.WriteScorecard(&buf, reports.BuildMonthly(s, "authority", vs.Month(2026, time.September))); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "scorecard.xlsx")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--headless", "--norestore", "--convert-to",
+		"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false", "--outdir", out, path)
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, b)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "scorecard.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(rows) < 2 || rows[1][0] != sicknessName {
+		t.Fatalf("first sheet as CSV: %q, %v", rows, err)
+	}
+	want := map[int]string{0: sicknessName, 2: "4.05%", 3: "4.15%", 4: "improving (down 0.1 percentage points)", 5: "4.00%"}
+	for col, v := range want {
+		if rows[1][col] != v {
+			t.Errorf("column %d: %q, want %q", col, rows[1][col], v)
+		}
+	}
+	if narrative := rows[1][14]; !strings.Contains(narrative, "fell to 4.05% in September 2026, above the target of 4%") {
+		t.Errorf("narrative %q", narrative)
 	}
 }

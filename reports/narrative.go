@@ -55,14 +55,20 @@ func Narrative(it assess.Item) string {
 	case o.Status == vs.StatusMissing || !o.Value.Valid:
 		return fmt.Sprintf("The figure for %s in %s is missing.", ind.Name, when)
 	}
-	v := ind.Format(o.Value.Float64)
+	places := itemPlaces(it)
+	format := func(v float64) string { return ind.FormatPlaces(v, places) }
+	v := format(o.Value.Float64)
 	var b strings.Builder
 	d := it.SincePrevious
 	switch d.Judgement {
 	case assess.NoComparison:
 		fmt.Fprintf(&b, "%s was %s in %s", ind.Name, v, when)
 	case assess.Unchanged:
-		fmt.Fprintf(&b, "%s was unchanged at %s in %s", ind.Name, v, when)
+		how := "unchanged"
+		if directionWords(it, places) != "unchanged" {
+			how = "little changed" // the scorecard prints the two figures a digit apart
+		}
+		fmt.Fprintf(&b, "%s was %s at %s in %s", ind.Name, how, v, when)
 	default:
 		verb := "rose"
 		if d.Arrow == assess.Down {
@@ -75,17 +81,17 @@ func Narrative(it assess.Item) string {
 	}
 
 	var clauses []string
-	if c := targetClause(it); c != "" {
+	if c := targetClause(it, format); c != "" {
 		clauses = append(clauses, c)
 	}
 	for i, bc := range it.Benchmarks {
 		if i == 0 || bc.Comparison == assess.NotCompared {
 			clauses = append(clauses, fmt.Sprintf("%s %s of %s (%s)", position(bc.Difference, bc.Comparison),
-				benchmarkName(bc.Benchmark.Source), ind.Format(bc.Benchmark.Value), bc.Benchmark.Reference))
+				benchmarkName(bc.Benchmark.Source), format(bc.Benchmark.Value), bc.Benchmark.Reference))
 			continue
 		}
 		word := map[assess.Comparison]string{assess.Better: "better than", assess.Worse: "worse than", assess.Similar: "in line with"}[bc.Comparison]
-		clauses = append(clauses, fmt.Sprintf("%s %s (%s)", word, benchmarkName(bc.Benchmark.Source), ind.Format(bc.Benchmark.Value)))
+		clauses = append(clauses, fmt.Sprintf("%s %s (%s)", word, benchmarkName(bc.Benchmark.Source), format(bc.Benchmark.Value)))
 	}
 	if len(clauses) > 0 {
 		b.WriteString(", ")
@@ -114,8 +120,8 @@ func position(diff float64, c assess.Comparison) string {
 }
 
 // targetClause places the figure against its target, or against the
-// boundary it has crossed.
-func targetClause(it assess.Item) string {
+// boundary it has crossed, written by format.
+func targetClause(it assess.Item, format func(float64) string) string {
 	ind, t := it.Indicator, it.Threshold
 	if ind.Polarity == vs.Neutral {
 		return ""
@@ -131,19 +137,19 @@ func targetClause(it assess.Item) string {
 		}
 	case assess.Green:
 		if t.Target != nil {
-			return "meeting the target of " + ind.Format(*t.Target)
+			return "meeting the target of " + format(*t.Target)
 		}
 		return "within its green band"
 	case assess.Amber:
 		if t.Target != nil {
-			return worseWord + " the target of " + ind.Format(*t.Target)
+			return worseWord + " the target of " + format(*t.Target)
 		}
 		if t.Amber != nil {
-			return worseWord + " the amber boundary of " + ind.Format(*t.Amber)
+			return worseWord + " the amber boundary of " + format(*t.Amber)
 		}
 	case assess.Red:
 		if t.Red != nil {
-			return fmt.Sprintf("%s the red boundary of %s", worseWord, ind.Format(*t.Red))
+			return fmt.Sprintf("%s the red boundary of %s", worseWord, format(*t.Red))
 		}
 	}
 	return ""

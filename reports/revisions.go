@@ -13,8 +13,11 @@ type Revision struct {
 	Indicator *vs.Indicator
 	Team      vs.Team
 	Period    vs.Period
-	Old, New  string // as shown: a value, "suppressed", "missing", or "" (not reported then, or withdrawn now)
-	File      string // the source of the figure now in force ("" when withdrawn)
+	// Old and New are as shown: a value, "suppressed", "missing", or ""
+	// (not reported then, or withdrawn now); two values to the places
+	// that tell them apart.
+	Old, New string
+	File     string // the source of the figure now in force ("" when withdrawn)
 }
 
 // Revisions compares the figures in force when the last report was issued
@@ -45,11 +48,20 @@ func Revisions(cat *vs.Catalogue, team string, then, now []vs.Observation, names
 			return
 		}
 		r := Revision{Indicator: ind, Team: t, Period: k.p}
+		// Was and now are read against each other (see placesApart).
+		places := ind.Unit.Decimals()
+		if before != nil && after != nil {
+			was, okWas := value(*before)
+			is, okIs := value(*after)
+			if okWas && okIs {
+				places = placesApart(ind, [2]float64{was, is})
+			}
+		}
 		if before != nil {
-			r.Old = figure(ind, *before)
+			r.Old = figure(ind, *before, places)
 		}
 		if after != nil {
-			r.New, r.File = figure(ind, *after), names[after.SourceID]
+			r.New, r.File = figure(ind, *after, places), names[after.SourceID]
 		}
 		out = append(out, r)
 	}

@@ -36,18 +36,25 @@ func ragText(s assess.State) string {
 	return "Not rated"
 }
 
-// numberFormat is the Excel number format of an indicator's unit: values
-// stay numbers, shown as the report shows them.
-func numberFormat(u vs.Unit) string {
+// numberFormat is the Excel number format of an indicator's unit to
+// places decimal places (see placesApart): values stay numbers, at full
+// precision, shown to the places the report shows them to. A spreadsheet
+// format cannot drop trailing zeros from a percentage, so a row that needs
+// two places shows its target as 4.00% where the page shows 4%.
+func numberFormat(u vs.Unit, places int) string {
+	frac := ""
+	if places > 0 {
+		frac = "." + strings.Repeat("0", places)
+	}
 	switch u {
 	case vs.UnitPercent:
-		return "0.0%"
+		return "0" + frac + "%"
 	case vs.UnitCount:
-		return "#,##0"
+		return "#,##0" + frac
 	case vs.UnitCurrency:
-		return `"£"#,##0.00`
+		return `"£"#,##0` + frac
 	}
-	return "0.0"
+	return "0" + frac
 }
 
 // sheetName makes a priority area's name a valid, unique sheet name
@@ -86,14 +93,18 @@ func WriteScorecard(w io.Writer, m *Monthly) error {
 	header := x.style(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9D9D9"}},
 		Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	wrap := x.style(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	formats := map[vs.Unit]int{}
-	numStyle := func(u vs.Unit) int {
-		if id, ok := formats[u]; ok {
+	type format struct {
+		unit   vs.Unit
+		places int
+	}
+	formats := map[format]int{}
+	numStyle := func(u vs.Unit, places int) int {
+		if id, ok := formats[format{u, places}]; ok {
 			return id
 		}
-		code := numberFormat(u)
+		code := numberFormat(u, places)
 		id := x.style(&excelize.Style{CustomNumFmt: &code, Alignment: &excelize.Alignment{Vertical: "top"}})
-		formats[u] = id
+		formats[format{u, places}] = id
 		return id
 	}
 	fills := map[string]int{}
@@ -151,11 +162,14 @@ func WriteScorecard(w io.Writer, m *Monthly) error {
 				variation = strings.ReplaceAll(string(it.Control.Chart.Variation), "_", " ")
 				assurance = strings.ReplaceAll(string(it.Control.Chart.Assurance), "_", " ")
 			}
-			x.row(sheet, row, wrap, ind.Name, period, latest, previous, it.SincePrevious.Words(ind), target,
+			// The row's figures show to the places its narrative prints
+			// them to, and its direction of travel agrees with them.
+			places := itemPlaces(it)
+			x.row(sheet, row, wrap, ind.Name, period, latest, previous, directionWords(it, places), target,
 				ragText(it.State), england, engRef, sn, variation, assurance, it.Latest.Commentary, it.Latest.Outcome,
 				r.Narrative, ind.ID)
 			for _, col := range []string{"C", "D", "F", "H", "J"} {
-				x.keep(f.SetCellStyle(sheet, fmt.Sprintf("%s%d", col, row), fmt.Sprintf("%s%d", col, row), numStyle(ind.Unit)))
+				x.keep(f.SetCellStyle(sheet, fmt.Sprintf("%s%d", col, row), fmt.Sprintf("%s%d", col, row), numStyle(ind.Unit, places)))
 			}
 		}
 		last := len(sec.Rows) + 1
@@ -190,7 +204,7 @@ func WriteScorecard(w io.Writer, m *Monthly) error {
 }
 
 // data writes the Data sheet: every period of every indicator reported.
-func (x *xlsxWriter) data(m *Monthly, header int, numStyle func(vs.Unit) int) {
+func (x *xlsxWriter) data(m *Monthly, header int, numStyle func(vs.Unit, int) int) {
 	const sheet = "Data"
 	_, err := x.f.NewSheet(sheet)
 	x.keep(err)
@@ -219,7 +233,8 @@ func (x *xlsxWriter) data(m *Monthly, header int, numStyle func(vs.Unit) int) {
 				x.row(sheet, row, 0, ind.ID, ind.Name, r.Team.Name, periodName(p.Period), p.Period.Last.Time(), value, num, den,
 					string(p.Status), ragText(p.Verdict), derived)
 				x.keep(x.f.SetCellStyle(sheet, fmt.Sprintf("E%d", row), fmt.Sprintf("E%d", row), date))
-				x.keep(x.f.SetCellStyle(sheet, fmt.Sprintf("F%d", row), fmt.Sprintf("F%d", row), numStyle(ind.Unit)))
+				// One figure a row, compared with none: the default places.
+				x.keep(x.f.SetCellStyle(sheet, fmt.Sprintf("F%d", row), fmt.Sprintf("F%d", row), numStyle(ind.Unit, ind.Unit.Decimals())))
 				row++
 			}
 		}

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"html"
 	"image/png"
+	"math"
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -52,14 +55,14 @@ func TestServedReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := regexp.MustCompile(`(?s)<tr>\s*<th scope="row"><a href="#([a-z0-9_-]+)">.*?</th>\s*<td class="num">(.*?)</td>.*?<td>[^<]*?\s?([^<]*)</td><td class="num">[^<]*</td>\s*<td><span class="rag [^"]*">([^<]*)</span>`).FindAllSubmatch(page, -1)
+	rows := regexp.MustCompile(`(?s)<tr>\s*<th scope="row"><a href="#([a-z0-9_-]+)">.*?</th>\s*<td class="num">(.*?)</td><td class="num">(.*?)</td>\s*<td>[^<]*?\s?([^<]*)</td><td class="num">[^<]*</td>\s*<td><span class="rag [^"]*">([^<]*)</span>`).FindAllSubmatch(page, -1)
 	if len(rows) != len(cat.Indicators) {
 		t.Fatalf("%d scorecard rows parsed, want %d", len(rows), len(cat.Indicators))
 	}
 	green, notGreen := 0, 0
 	for _, r := range rows {
-		id, latest, rag := string(r[1]), html.UnescapeString(string(r[2])), string(r[4])
-		direction := strings.TrimSpace(strings.TrimLeft(html.UnescapeString(string(r[3])), "↑↓→ "))
+		id, latest, previous, rag := string(r[1]), html.UnescapeString(string(r[2])), html.UnescapeString(string(r[3])), string(r[5])
+		direction := strings.TrimSpace(strings.TrimLeft(html.UnescapeString(string(r[4])), "↑↓→ "))
 		ind, _ := cat.Indicator(id)
 		// The same period: for an indicator reported weekly or quarterly,
 		// the one that contains the month's last day, as the report takes.
@@ -82,21 +85,38 @@ func TestServedReports(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := api.Data
-		want := "no data"
+		// The same figure: the report may print it to more places than
+		// the API's words, where that tells it from a figure it is
+		// compared with (4.047% against a 4% target: 4.05%).
+		want := []string{"no data"}
 		switch {
 		case d.Latest != nil && d.Latest.Value != nil:
-			want = ind.Format(*d.Latest.Value)
-			if d.Latest.Status == "provisional" {
-				want += " (provisional)"
+			want = nil
+			for n := ind.Unit.Decimals(); n <= ind.Unit.Decimals()+3; n++ {
+				w := ind.FormatPlaces(*d.Latest.Value, n)
+				if d.Latest.Status == "provisional" {
+					w += " (provisional)"
+				}
+				want = append(want, w)
 			}
 		case d.Latest != nil:
-			want = d.Latest.Status
+			want = []string{d.Latest.Status}
 		}
-		if latest != want {
-			t.Errorf("%s: the report shows %q, the API %q", id, latest, want)
+		if !slices.Contains(want, latest) {
+			t.Errorf("%s: the report shows %q, the API %q", id, latest, want[0])
 		}
-		if words := d.Direction["previous_period"].Words; d.Latest != nil && direction != words {
+		// The same judgement; and the change the report prints is the
+		// difference of the two figures it prints (issue 11, item 6),
+		// where the API's words give the change unrounded.
+		if words := d.Direction["previous_period"].Words; d.Latest != nil && judgement(direction) != judgement(words) {
 			t.Errorf("%s: direction %q in the report, %q in the API", id, direction, words)
+		}
+		if by, ok := changeIn(direction); ok {
+			l, okL := figureIn(latest)
+			p, okP := figureIn(previous)
+			if !okL || !okP || math.Abs(math.Abs(l-p)-by) > 1e-9 {
+				t.Errorf("%s: %q from %q to %q", id, direction, previous, latest)
+			}
 		}
 		wantRAG := map[string]string{"green": "● Green", "amber": "◆ Amber", "red": "▲ Red", "stale": "Late",
 			"suppressed": "Suppressed", "no_data": "No data"}[d.State]
@@ -198,6 +218,39 @@ func TestServedReports(t *testing.T) {
 	if code, _ := get(t, s.url+"/reports/monthly/Octember"); code != 400 {
 		t.Errorf("a bad period: %d, want 400", code)
 	}
+}
+
+// judgement is the judgement of a direction of travel's words:
+// "improving" of "improving (up 2.1 percentage points)". A report's
+// "little changed" (figures the API judges unchanged that print a digit
+// apart) is "unchanged".
+func judgement(words string) string {
+	j, _, _ := strings.Cut(words, " (")
+	if j == "little changed" {
+		return "unchanged"
+	}
+	if strings.HasPrefix(j, "up ") || strings.HasPrefix(j, "down ") {
+		j, _, _ = strings.Cut(j, " ")
+	}
+	return j
+}
+
+// changeIn is the size of the change in a direction of travel's words:
+// 2.1 of "improving (up 2.1 percentage points)", 12 of "up 12".
+func changeIn(words string) (float64, bool) {
+	m := regexp.MustCompile(`(?:up|down) ([£0-9.,]+)`).FindStringSubmatch(words)
+	if m == nil {
+		return 0, false
+	}
+	return figureIn(m[1])
+}
+
+// figureIn reads a figure as a report prints it: 4.05%, £1,250.00, 1,234.
+func figureIn(s string) (float64, bool) {
+	s = strings.TrimSuffix(s, " (provisional)")
+	s = strings.NewReplacer("£", "", ",", "", "%", "").Replace(s)
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil
 }
 
 func mustMonth(t *testing.T, s string) vs.Period {
