@@ -115,10 +115,10 @@ type Indicator struct {
 	// Thresholds are the authority's (Team empty) and any team's own,
 	// each team's sorted by From, oldest first.
 	Thresholds []Threshold
-	Benchmarks    []Benchmark
-	Aliases       []string
-	SPC           SPCSettings
-	Alerts        AlertSettings
+	Benchmarks []Benchmark
+	Aliases    []string
+	SPC        SPCSettings
+	Alerts     AlertSettings
 }
 
 // AlertRule names one of the generated alerting rules that an indicator
