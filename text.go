@@ -1,6 +1,9 @@
 package vitalsigns
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // FormulaSafe guards text written into a spreadsheet or a CSV file against
 // formula injection: a spreadsheet application would run text that starts
@@ -12,4 +15,20 @@ func FormulaSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// CleanName returns a file name fit to record and show: invalid UTF-8 is
+// replaced by U+FFFD, and control characters and Unicode format
+// characters are removed — bidi overrides and isolates (U+202E RIGHT-TO-LEFT
+// OVERRIDE makes "report‮xslx.exe" display as "reportexe.xlsx"), zero-width
+// joiners, soft hyphens. clean is false when anything was changed.
+func CleanName(s string) (name string, clean bool) {
+	v := strings.ToValidUTF8(s, "\uFFFD")
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, v)
+	return name, name == s
 }

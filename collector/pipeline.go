@@ -80,7 +80,9 @@ func Ingest(ctx context.Context, ledger vs.Ledger, path string, cat *vs.Catalogu
 	if err != nil {
 		return nil, fmt.Errorf("stat %s: %w", path, err)
 	}
-	name := filepath.Base(path)
+	// The name recorded and shown never carries a bidi override or other
+	// invisible character that would disguise it.
+	name, clean := vs.CleanName(filepath.Base(path))
 	rep := &Report{File: name, Size: fi.Size(), DryRun: opt.DryRun}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
@@ -94,6 +96,10 @@ func Ingest(ctx context.Context, ledger vs.Ledger, path string, cat *vs.Catalogu
 	}
 	rep.Format, rep.Layout, rep.Rows, rep.Problems, rep.Warnings = res.Format, res.Layout, res.Rows, res.Problems, res.Warnings
 	rep.Skipped, rep.SkippedRows, rep.Encoding = res.Skipped, res.SkippedRows, res.Encoding
+	if !clean {
+		rep.Warnings = append(rep.Warnings, vs.Problem{File: name,
+			Reason: "the file name held control or invisible formatting characters (such as a right-to-left override); they were removed from the name recorded"})
+	}
 	src := vs.Source{Name: name, SHA256: rep.SHA256, Size: rep.Size, Via: opt.Via, Submitter: opt.Submitter, Rows: res.Rows}
 
 	if len(res.Problems) > 0 {

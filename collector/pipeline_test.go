@@ -211,3 +211,31 @@ func TestIngestLenient(t *testing.T) {
 		t.Errorf("a file with no table, lenient: accepted=%v problems=%v err=%v; want rejected", rep.Accepted, rep.Problems, err)
 	}
 }
+
+// A file whose name carries a bidi override (through the CLI or the inbox)
+// is recorded under its name without it, with a warning (issue 12.7).
+func TestIngestCleansFileName(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := store.Open(ctx, filepath.Join(dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	path := filepath.Join(dir, "oct\u202eober.xlsx")
+	workbook(t, path, [][]any{{"2026-09", "% agency SWs", "", 0.25, ""}})
+	rep, err := collector.Ingest(ctx, s, path, pipelineCatalogue(), collector.IngestOptions{Via: vs.ViaInbox})
+	if err != nil || !rep.Accepted {
+		t.Fatalf("%+v, %v", rep, err)
+	}
+	srcs, err := s.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.File != "october.xlsx" || len(srcs) != 1 || srcs[0].Name != "october.xlsx" {
+		t.Errorf("recorded as %q (report %q), want october.xlsx", srcs[0].Name, rep.File)
+	}
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "right-to-left override") {
+		t.Errorf("warnings %v, want one about the name", rep.Warnings)
+	}
+}

@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	vs "github.com/vitalsigns/vitalsigns"
@@ -420,8 +419,10 @@ func baseName(s string) (string, error) {
 		return "", badRequest("the file has no name")
 	case strings.Trim(s, ".") == "":
 		return "", badRequest(fmt.Sprintf("%s is not a file name", vs.Quote(s)))
-	case !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl):
-		return "", badRequest("the file name has control characters or is not UTF-8")
+	case !utf8.ValidString(s):
+		return "", badRequest("the file name is not UTF-8")
+	case !isClean(s):
+		return "", badRequest("the file name has control or invisible formatting characters (such as a right-to-left override, which disguises a name); rename the file")
 	case len(s) > maxNameBytes:
 		return "", badRequest(fmt.Sprintf("the file name is longer than %d bytes", maxNameBytes))
 	case !filepath.IsLocal(s) || filepath.Base(s) != s:
@@ -430,6 +431,11 @@ func baseName(s string) (string, error) {
 		return "", badRequest(fmt.Sprintf("%s cannot be used as a file name", vs.Quote(s)))
 	}
 	return s, nil
+}
+
+func isClean(s string) bool {
+	_, clean := vs.CleanName(s)
+	return clean
 }
 
 // submitterOf names who sent the request: the basic-auth user, else the

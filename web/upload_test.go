@@ -444,6 +444,8 @@ func TestUploadFileName(t *testing.T) {
 		{"a/..", "", 400},
 		{`x\`, "", 400},
 		{"bad\nname.csv", "", 400},
+		{"report\u202exslx.csv", "", 400}, // a right-to-left override disguises the name (issue 12.7)
+		{"zero\u200bwidth.csv", "", 400},
 		{strings.Repeat("n", 300) + ".csv", "", 400},
 	} {
 		t.Run(tc.sent, func(t *testing.T) {
