@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	vs "github.com/vitalsigns/vitalsigns"
@@ -241,6 +242,11 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dir, err := os.MkdirTemp(u.TempDir, "vitalsigns-upload-")
+	if err != nil && diskFull(err) {
+		log.Error("spool upload: the disk is full", "dir", u.TempDir, "err", err)
+		s.uploadError(w, r, http.StatusInsufficientStorage, diskFullMessage)
+		return
+	}
 	if err != nil {
 		log.Error("spool upload", "err", err)
 		s.uploadError(w, r, http.StatusInternalServerError, "internal error")
@@ -262,6 +268,10 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 		log.Info("upload refused", "reason", string(bad), "remote", r.RemoteAddr)
 		s.uploadError(w, r, http.StatusBadRequest, string(bad))
 		return
+	case diskFull(err):
+		log.Error("spool upload: the disk is full", "dir", u.TempDir, "err", err)
+		s.uploadError(w, r, http.StatusInsufficientStorage, diskFullMessage)
+		return
 	case err != nil:
 		log.Error("spool upload", "err", err)
 		s.uploadError(w, r, http.StatusInternalServerError, "internal error")
@@ -280,6 +290,11 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 	s.uploadMu.Unlock()
 	if err != nil && r.Context().Err() != nil {
 		log.Info("upload abandoned by the client", "file", filepath.Base(path), "submitter", submitter, "err", err)
+		return
+	}
+	if err != nil && diskFull(err) {
+		log.Error("ingest upload: the disk is full", "file", filepath.Base(path), "submitter", submitter, "err", err)
+		s.uploadError(w, r, http.StatusInsufficientStorage, diskFullMessage)
 		return
 	}
 	if err != nil {
@@ -385,18 +400,50 @@ func copyPart(path string, part io.Reader, limit int64) error {
 	if err != nil {
 		return fmt.Errorf("create spool file: %w", err)
 	}
-	n, err := io.Copy(f, io.LimitReader(part, limit+1))
+	err = spoolTo(f, part, limit)
 	if cerr := f.Close(); err == nil && cerr != nil {
 		return fmt.Errorf("write spool file: %w", cerr)
 	}
-	if err != nil {
+	return err
+}
+
+// spoolTo copies at most limit bytes of part to w. A failure to read is
+// the client's (bodyErr); a failure to write is the server's, such as a
+// full disk, and is returned wrapped as such.
+func spoolTo(w io.Writer, part io.Reader, limit int64) error {
+	ew := &errWriter{w: w}
+	n, err := io.Copy(ew, io.LimitReader(part, limit+1))
+	switch {
+	case ew.err != nil:
+		return fmt.Errorf("write spool file: %w", ew.err)
+	case err != nil:
 		return bodyErr(err)
-	}
-	if n > limit {
+	case n > limit:
 		return errTooLarge
 	}
 	return nil
 }
+
+// errWriter remembers its writer's error, to tell it from a reader's.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// diskFull reports whether err is the server running out of disk space.
+func diskFull(err error) bool { return errors.Is(err, syscall.ENOSPC) }
+
+// diskFullMessage is what an uploader is told when the server's disk is
+// full: not their file's fault, and nothing was stored.
+const diskFullMessage = "the server has run out of disk space, so the upload was not stored; nothing was changed. Tell whoever runs vitalsigns, then send the file again."
 
 // bodyErr classifies an error reading the request body.
 func bodyErr(err error) error {
