@@ -54,6 +54,11 @@ type Options struct {
 	// workbook. A workbook whose spooled parts would unpack to more is
 	// refused before anything is unpacked. Default 512 MiB.
 	MaxSpoolBytes int64
+	// MaxLineBytes bounds a csv line, and a csv row whose quoted fields
+	// span lines, in bytes of text (as UTF-8, line breaks included):
+	// encoding/csv holds a whole row in memory several times over,
+	// however long. Default 1 MiB.
+	MaxLineBytes int
 }
 
 // The defaults of Options.
@@ -69,6 +74,11 @@ const (
 	// the shared strings or longer text. A hostile upload can take no
 	// more of the disk than this, and only while it is read.
 	DefaultMaxSpoolBytes = 512 << 20
+	// DefaultMaxLineBytes is far beyond any row of figures, which,
+	// commentary and all, takes a few KiB: it holds 32 cells of Excel's
+	// longest text (32,767 characters). The csv reader holds a few times
+	// this at most.
+	DefaultMaxLineBytes = 1 << 20
 )
 
 func (o Options) withDefaults() Options {
@@ -86,6 +96,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxSpoolBytes <= 0 {
 		o.MaxSpoolBytes = DefaultMaxSpoolBytes
+	}
+	if o.MaxLineBytes <= 0 {
+		o.MaxLineBytes = DefaultMaxLineBytes
 	}
 	if o.Now == nil {
 		o.Now = time.Now

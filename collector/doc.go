@@ -138,9 +138,10 @@
 //
 // Files larger than Options.MaxBytes, files with more rows or columns than
 // Options.MaxRows and Options.MaxCols, sheets with more cells holding a
-// value than Options.MaxCells, and workbooks that unpack to more than
-// 1 GiB are refused with a problem naming the sheet and row where the
-// limit was passed. So are workbooks whose worksheets
+// value than Options.MaxCells, csv lines (or rows of quoted text spanning
+// lines) longer than Options.MaxLineBytes, and workbooks that unpack to
+// more than 1 GiB are refused with a problem naming the sheet and row, or
+// the line, where the limit was passed. So are workbooks whose worksheets
 // of over 16 MiB, which excelize spools to temporary files while opening
 // them, unpack to more than Options.MaxSpoolBytes in all: those files go
 // to a directory of each read's own in Options.TmpDir, removed when the

@@ -105,6 +105,7 @@ func limitFlags(c *cobra.Command, o *collector.Options) {
 	c.Flags().BoolVar(&o.HiddenSheets, "ingest.hidden-sheets", false, "read hidden sheets too (by default they are skipped)")
 	c.Flags().StringVar(&o.TmpDir, "ingest.tmp-dir", "", "directory for the temporary files of reading workbooks, each read's removed when it ends (default: tmp/ in the directory holding the database)")
 	c.Flags().Int64Var(&o.MaxSpoolBytes, "ingest.max-spool-bytes", collector.DefaultMaxSpoolBytes, "refuse workbooks whose large sheets would take more than this many bytes of temporary files")
+	c.Flags().IntVar(&o.MaxLineBytes, "ingest.max-line-bytes", collector.DefaultMaxLineBytes, "refuse csv files with a line (or a row of quoted fields spanning lines) longer than this many bytes")
 }
 
 // limitTmpDir defaults --ingest.tmp-dir to tmp/ in the directory of the
