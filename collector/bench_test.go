@@ -90,6 +90,7 @@ func writeBenchCSV(b *testing.B, path string) {
 
 func writeBenchXLSX(b *testing.B, path string) {
 	f := excelize.NewFile()
+	defer f.Close() // removes the stream writer's temporary file
 	sw, err := f.NewStreamWriter("Sheet1")
 	if err != nil {
 		b.Fatal(err)

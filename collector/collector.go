@@ -42,6 +42,23 @@ type Options struct {
 	// HiddenSheets reads hidden sheets too; by default they are skipped, as
 	// workbooks keep lookup tables and old months there.
 	HiddenSheets bool
+	// TmpDir is the directory in which each workbook read makes a
+	// directory of its own for the parts excelize spools to disk (see
+	// MaxSpoolBytes), removed when the read ends, whatever happened. It is
+	// created if missing; default os.TempDir(). The commands set it to
+	// tmp/ beside the store unless --ingest.tmp-dir is given.
+	TmpDir string
+	// MaxSpoolBytes bounds what a workbook read may write to disk: excelize
+	// spools each worksheet part (and the shared strings part) that
+	// unpacks to more than 16 MiB to a temporary file while opening the
+	// workbook. A workbook whose spooled parts would unpack to more is
+	// refused before anything is unpacked. Default 512 MiB.
+	MaxSpoolBytes int64
+	// MaxLineBytes bounds a csv line, and a csv row whose quoted fields
+	// span lines, in bytes of text (as UTF-8, line breaks included):
+	// encoding/csv holds a whole row in memory several times over,
+	// however long. Default 1 MiB.
+	MaxLineBytes int
 }
 
 // The defaults of Options.
@@ -50,6 +67,18 @@ const (
 	DefaultMaxRows  = 1_100_000
 	DefaultMaxCols  = 200
 	DefaultMaxCells = 12_000_000
+	// DefaultMaxSpoolBytes holds the worksheets of a workbook at the row
+	// limit: 1,048,576 rows of the long layout unpack to 250-370 MB of
+	// XML (370 with inline strings, as the benchmark's table, written by
+	// excelize's stream writer, takes 352 bytes a row), leaving room for
+	// the shared strings or longer text. A hostile upload can take no
+	// more of the disk than this, and only while it is read.
+	DefaultMaxSpoolBytes = 512 << 20
+	// DefaultMaxLineBytes is far beyond any row of figures, which,
+	// commentary and all, takes a few KiB: it holds 32 cells of Excel's
+	// longest text (32,767 characters). The csv reader holds a few times
+	// this at most.
+	DefaultMaxLineBytes = 1 << 20
 )
 
 func (o Options) withDefaults() Options {
@@ -64,6 +93,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxCells <= 0 {
 		o.MaxCells = DefaultMaxCells
+	}
+	if o.MaxSpoolBytes <= 0 {
+		o.MaxSpoolBytes = DefaultMaxSpoolBytes
+	}
+	if o.MaxLineBytes <= 0 {
+		o.MaxLineBytes = DefaultMaxLineBytes
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -138,9 +138,14 @@
 //
 // Files larger than Options.MaxBytes, files with more rows or columns than
 // Options.MaxRows and Options.MaxCols, sheets with more cells holding a
-// value than Options.MaxCells, and workbooks that unpack to more than
-// 200 MiB are refused with a problem naming the sheet and row where the
-// limit was passed. In a workbook the rows are counted by row number,
+// value than Options.MaxCells, csv lines (or rows of quoted text spanning
+// lines) longer than Options.MaxLineBytes, and workbooks that unpack to
+// more than 1 GiB are refused with a problem naming the sheet and row, or
+// the line, where the limit was passed. So are workbooks whose worksheets
+// of over 16 MiB, which excelize spools to temporary files while opening
+// them, unpack to more than Options.MaxSpoolBytes in all: those files go
+// to a directory of each read's own in Options.TmpDir, removed when the
+// read ends, whatever happened. In a workbook the rows are counted by row number,
 // sheet after sheet, and the columns are those of cells holding a value or
 // a formula (an empty cell further right, formatted or not, is passed
 // over). A worksheet whose XML the reader refuses (see sheetReader) is a

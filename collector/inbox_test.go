@@ -295,6 +295,38 @@ func TestInboxRejectsBadFile(t *testing.T) {
 	}
 }
 
+// TestInboxLeavesNoTempFiles drops files that are refused for what reading
+// them would take: a workbook that made excelize leave its 17 MiB spooled
+// sheet in $TMPDIR on every attempt, and a csv file with a 2 MiB line.
+// Both are rejected with their reasons, and nothing is left in TmpDir or
+// $TMPDIR (issue 12.1, 12.4).
+func TestInboxLeavesNoTempFiles(t *testing.T) {
+	h := newHarness(t)
+	tmp := filepath.Join(t.TempDir(), "tmp")
+	h.inbox.Options = collector.Options{TmpDir: tmp}
+	sysTmp := t.TempDir()
+	t.Setenv("TMPDIR", sysTmp)
+	h.start()
+	h.drop("spooled.xlsx", collector.LeakyWorkbook(t))
+	h.drop("long.csv", []byte("Period,Indicator,Team,Value\n2025-09,referrals,north,"+strings.Repeat("1", 2<<20)+"\n"))
+	h.waitMoved("rejected/spooled.xlsx")
+	h.waitMoved("rejected/long.csv")
+	for name, want := range map[string]string{
+		"spooled.xlsx": "spooled.xlsx: the workbook cannot be opened: zip: unsupported compression algorithm",
+		"long.csv":     "long.csv:2: the line is longer than the limit of 1 MiB (--ingest.max-line-bytes)",
+	} {
+		if text, _ := h.reports("rejected/" + name); !strings.Contains(text, want) {
+			t.Errorf("%s report does not say %q:\n%s", name, want, text)
+		}
+	}
+	if left := collector.FilesIn(t, tmp); len(left) > 0 {
+		t.Errorf("left in TmpDir: %v", left)
+	}
+	if left := collector.FilesIn(t, sysTmp); len(left) > 0 {
+		t.Errorf("left in $TMPDIR: %v", left)
+	}
+}
+
 // A file written slowly, in chunks with pauses shorter than Settle, is taken
 // only once complete: ingested once, whole.
 func TestInboxWaitsForSlowWriter(t *testing.T) {

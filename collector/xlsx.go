@@ -1,24 +1,53 @@
 package collector
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	vs "github.com/vitalsigns/vitalsigns"
 )
 
 // Bounds on what a workbook may unpack to: in all, and per part held in
-// memory (larger sheets are spooled to a temporary file by excelize). A full
-// 1,048,576-row long-layout sheet unpacks to about 250 MB of XML; 1 GiB
-// leaves room for wide text and refuses a zip bomb before it is inflated.
+// memory (larger sheets are spooled to a temporary file by excelize, within
+// Options.MaxSpoolBytes). A full 1,048,576-row long-layout sheet unpacks to
+// about 250 MB of XML; 1 GiB leaves room for wide text and refuses a zip
+// bomb before it is inflated.
 const (
 	unzipSizeLimit    = 1 << 30
 	unzipXMLSizeLimit = 16 << 20
 )
+
+// Why each workbook read has a temporary directory of its own, removed
+// whatever happens, rather than leaving excelize to remove its files:
+//
+// Upstream bug, excelize v2.11.1 (to be reported; qax-os/excelize#1680,
+// fixed in 2023, covered only a failure of unzipToTemp itself): OpenReader
+// → openReaderAt → (*File).ReadZipReader (lib.go) spools each worksheet
+// part, and the shared strings part, that unpacks to more than
+// UnzipXMLSizeLimit to a file in TmpDir (unzipToTemp) as it meets it in the
+// zip. When a later part then fails (the running UnzipSizeLimit check in
+// checkFileSize, or readFile on a part archive/zip cannot open, such as one
+// with an unknown compression method), ReadZipReader returns the error and
+// openReaderAt returns a nil *File with it: nothing can Close the files
+// already written, and they stay in TmpDir for good. A 1 MB workbook can
+// leave 1 GiB that way on every attempt. Related, in the same version: when
+// a part read after ReadZipReader is bad (calcChain, workbook, styles),
+// openReaderAt returns the *File beside the error, and it must be closed;
+// unzipToTemp leaves its file open when the copy fails; and two zip entries
+// with the same worksheet name are both spooled but only the second is
+// recorded for Close to remove.
+//
+// The sheet reader (sheet.go) never reads those spooled files: it reads
+// large parts from the zip itself. So the spool is only a cost, which
+// unpackFits bounds before excelize is called.
 
 // maxUncached caps the formula cells without a cached value listed per
 // sheet.
@@ -44,13 +73,37 @@ func (rec *ioRecorder) ReadAt(p []byte, off int64) (int, error) {
 // list and visibility, the workbook's date system, the styles); the sheets
 // are streamed by the sheet reader (sheet.go), which gives each cell's
 // style as well as its value.
-func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt Options) error {
+//
+// Whatever excelize spools to disk goes to a directory of this read's own
+// in opt.TmpDir, removed before readXLSX returns, on every path.
+func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt Options) (err error) {
 	rec := &ioRecorder{r: ra}
+	fits := r.unpackFits(rec, size, opt)
+	if rec.err != nil {
+		return fmt.Errorf("read %s: %w", r.file, rec.err)
+	}
+	if !fits {
+		return nil
+	}
+	tmp, err := spoolDir(opt.TmpDir)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", r.file, err)
+	}
+	defer func() {
+		if rmErr := os.RemoveAll(tmp); rmErr != nil && err == nil {
+			err = fmt.Errorf("read %s: remove temporary files: %w", r.file, rmErr)
+		}
+	}()
 	f, err := excelize.OpenReader(io.NewSectionReader(rec, 0, size), excelize.Options{
 		UnzipSizeLimit:    unzipSizeLimit,
 		UnzipXMLSizeLimit: unzipXMLSizeLimit,
+		TmpDir:            tmp,
 		RawCellValue:      true,
 	})
+	if f != nil {
+		// Also beside an error: see the upstream bug above.
+		defer f.Close()
+	}
 	if rec.err != nil {
 		return fmt.Errorf("read %s: %w", r.file, rec.err)
 	}
@@ -62,7 +115,6 @@ func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt O
 		r.problem(where{}, "", reason, "save it again as an Excel Workbook (.xlsx)")
 		return nil
 	}
-	defer f.Close()
 	r.xlsx, r.serials = true, true
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		r.date1904 = *props.Date1904
@@ -109,6 +161,74 @@ func (r *reader) readXLSX(ctx context.Context, ra io.ReaderAt, size int64, opt O
 		r.probs[len(r.probs)-1].Hint = strings.TrimPrefix(r.probs[len(r.probs)-1].Hint+"; hidden sheets are not read unless --ingest.hidden-sheets is given", "; ")
 	}
 	return nil
+}
+
+// spoolDir makes the directory of one workbook read's temporary files in
+// base (os.TempDir() when empty), creating base if need be.
+func spoolDir(base string) (string, error) {
+	if base == "" {
+		base = os.TempDir()
+	}
+	if err := os.MkdirAll(base, 0o700); err != nil {
+		return "", fmt.Errorf("temporary directory: %w", err)
+	}
+	dir, err := os.MkdirTemp(base, "xlsx-*")
+	if err != nil {
+		return "", fmt.Errorf("temporary directory: %w", err)
+	}
+	return dir, nil
+}
+
+// unpackFits reports whether the workbook unpacks to no more than
+// unzipSizeLimit in all, and whether the parts excelize would spool to disk
+// on opening it fit in opt.MaxSpoolBytes; when not, it reports a problem,
+// naming the part that passes the spool limit. Both are worked out from
+// the sizes the zip's central directory declares, before anything is
+// unpacked: archive/zip fails a part that unpacks to more than its declared
+// size, so excelize can unpack, and write, no more than that. The parts
+// spooled are those excelize's ReadZipReader spools: xl/sharedStrings.xml
+// and xl/worksheets/sheet*, in any case, unpacking to more than
+// unzipXMLSizeLimit. A zip that cannot be read is left for excelize to
+// report.
+func (r *reader) unpackFits(ra io.ReaderAt, size int64, opt Options) bool {
+	zr, _ := zip.NewReader(ra, size) // a reader beside zip.ErrInsecurePath is still good
+	if zr == nil {
+		return true
+	}
+	const huge = 1 << 62 // no sum of sizes up to this overflows
+	limit := uint64(opt.MaxSpoolBytes)
+	var all, spool uint64
+	var over string // why the spool limit is passed
+	for _, zf := range zr.File {
+		n := min(zf.UncompressedSize64, huge)
+		all = min(all+n, huge)
+		if n <= unzipXMLSizeLimit || over != "" {
+			continue
+		}
+		name := strings.ReplaceAll(zf.Name, "\\", "/")
+		lower := strings.ToLower(name)
+		if lower != "xl/sharedstrings.xml" && (!strings.HasPrefix(lower, "xl/worksheets/sheet") || zf.FileInfo().IsDir()) {
+			continue
+		}
+		switch spool += n; {
+		case spool <= limit:
+		case spool == n:
+			over = fmt.Sprintf("the part %s unpacks to %s, more than the limit of %s a workbook may spool to disk while it is read (--ingest.max-spool-bytes)",
+				vs.Quote(name), sizeWords(int64(n)), sizeWords(opt.MaxSpoolBytes))
+		default:
+			over = fmt.Sprintf("the parts larger than %s unpack to more than the limit of %s a workbook may spool to disk while it is read (--ingest.max-spool-bytes): %s takes them to %s",
+				sizeWords(unzipXMLSizeLimit), sizeWords(opt.MaxSpoolBytes), vs.Quote(name), sizeWords(int64(spool)))
+		}
+	}
+	switch {
+	case all > unzipSizeLimit:
+		r.problem(where{}, "", fmt.Sprintf("the workbook unpacks to more than %s", sizeWords(unzipSizeLimit)), "split it into smaller files")
+		return false
+	case over != "":
+		r.problem(where{}, "", over, "split it into smaller files")
+		return false
+	}
+	return true
 }
 
 // uncachedCells lists the formula cells of a sheet that have no cached

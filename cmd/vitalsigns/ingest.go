@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -56,6 +57,7 @@ is rejected.`,
 				return err
 			}
 			defer st.Close()
+			limitTmpDir(&opt.Options, st.Path())
 			opt.DryRun, opt.Via = dryRun, vs.ViaCLI
 			rejected := 0
 			var reports []*collector.Report
@@ -101,6 +103,18 @@ func limitFlags(c *cobra.Command, o *collector.Options) {
 	c.Flags().IntVar(&o.MaxCols, "ingest.max-columns", collector.DefaultMaxCols, "refuse rows with more columns than this")
 	c.Flags().IntVar(&o.MaxCells, "ingest.max-cells", collector.DefaultMaxCells, "refuse sheets with more cells holding a value than this")
 	c.Flags().BoolVar(&o.HiddenSheets, "ingest.hidden-sheets", false, "read hidden sheets too (by default they are skipped)")
+	c.Flags().StringVar(&o.TmpDir, "ingest.tmp-dir", "", "directory for the temporary files of reading workbooks, each read's removed when it ends (default: tmp/ in the directory holding the database)")
+	c.Flags().Int64Var(&o.MaxSpoolBytes, "ingest.max-spool-bytes", collector.DefaultMaxSpoolBytes, "refuse workbooks whose large sheets would take more than this many bytes of temporary files")
+	c.Flags().IntVar(&o.MaxLineBytes, "ingest.max-line-bytes", collector.DefaultMaxLineBytes, "refuse csv files with a line (or a row of quoted fields spanning lines) longer than this many bytes")
+}
+
+// limitTmpDir defaults --ingest.tmp-dir to tmp/ in the directory of the
+// store (--data-dir), where the disk is provisioned for data rather than
+// a /tmp that may be small or held in memory.
+func limitTmpDir(o *collector.Options, storePath string) {
+	if o.TmpDir == "" {
+		o.TmpDir = filepath.Join(filepath.Dir(storePath), "tmp")
+	}
 }
 
 func (a *app) sourcesCommand() *cobra.Command {

@@ -74,6 +74,7 @@ func (a *app) serveCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			limitTmpDir(&limits, st.Path())
 
 			col := metrics.NewCollector()
 			// The first snapshot with every forecast done starts the
