@@ -241,7 +241,13 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 		s.uploadError(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
-	dir, err := os.MkdirTemp(u.TempDir, "vitalsigns-upload-")
+	if u.TempDir != "" {
+		err = os.MkdirAll(u.TempDir, 0o700)
+	}
+	var dir string
+	if err == nil {
+		dir, err = os.MkdirTemp(u.TempDir, "vitalsigns-upload-")
+	}
 	if err != nil && diskFull(err) {
 		log.Error("spool upload: the disk is full", "dir", u.TempDir, "err", err)
 		s.uploadError(w, r, http.StatusInsufficientStorage, diskFullMessage)

@@ -121,7 +121,9 @@ func (a *app) serveCommand() *cobra.Command {
 					a.log.Warn("WEB UPLOAD IS ON WITHOUT AUTHENTICATION: anyone who can reach " + addr +
 						" can submit figures. Give --web.config.file with basic_auth_users (and TLS), or expose it only on a trusted network.")
 				}
-				srv.Upload = &web.Upload{Ledger: st, Catalogue: cat, MaxBytes: uploadMax, Options: limits}
+				// Uploads are spooled where workbooks are read (--ingest.tmp-dir),
+				// on the data directory's disk rather than a small /tmp.
+				srv.Upload = &web.Upload{Ledger: st, Catalogue: cat, MaxBytes: uploadMax, Options: limits, TempDir: limits.TmpDir}
 			}
 			h, err := srv.Handler()
 			if err != nil {
