@@ -112,6 +112,7 @@ type fitter struct {
 	method Method
 	m      int
 	p      int // number of free initial states
+	q      int // of which level and trend (the columns held in cols)
 	cols   [][]float64
 	e0     []float64
 	s0     []float64 // response to a unit Season[0]
@@ -123,15 +124,16 @@ type fitter struct {
 }
 
 func newFitter(y []float64, method Method, m int) *fitter {
-	p := 1
+	q := 1
 	if method.hasTrend() {
-		p++
+		q++
 	}
+	p := q
 	if m > 0 {
 		p += m - 1
 	}
-	f := &fitter{y: y, method: method, m: m, p: p, e0: make([]float64, len(y))}
-	f.cols = make([][]float64, p)
+	f := &fitter{y: y, method: method, m: m, p: p, q: q, e0: make([]float64, len(y))}
+	f.cols = make([][]float64, q)
 	for i := range f.cols {
 		f.cols[i] = make([]float64, len(y))
 	}
@@ -264,12 +266,16 @@ func (f *fitter) start(warm *Params) ([]float64, float64) {
 // sse is the objective: the in-sample SSE at the best initial states for
 // the smoothing parameters that u maps to.
 func (f *fitter) sse(u []float64) float64 {
-	c := f.coef(f.params(u))
-	x := f.initial(c)
+	x := f.initial(f.coef(f.params(u)))
+	q, s0 := f.q, f.s0
 	s := 0.0
 	for t, e := range f.e0 {
 		for k, col := range f.cols {
 			e += x[k] * col[t]
+		}
+		// Season[j] enters from observation j on, through s0 delayed by j.
+		for j := 1; j <= min(t, f.m-1); j++ {
+			e += x[q+j-1] * s0[t-j]
 		}
 		s += e * e
 	}
@@ -280,76 +286,161 @@ func (f *fitter) sse(u []float64) float64 {
 }
 
 // initial returns the initial states (level, trend, Season[1..m−1]) that
-// minimise the SSE for coefficients c, leaving in f.e0 and f.cols the
-// errors from zero initial states and the errors' response to each state.
+// minimise the SSE for coefficients c, leaving in f.e0 the errors from
+// zero initial states, in f.cols the errors' response to a unit level and
+// trend, and in f.s0 the response to a unit Season[0].
 func (f *fitter) initial(c coef) []float64 {
+	if f.m == 0 {
+		f.responses(c)
+	} else {
+		f.seasonalResponses(c)
+	}
+	f.normal()
+	return f.solve()
+}
+
+// responses fills f.e0 and f.cols for a model without a season: the three
+// recursions (from zero states over the data, and from a unit level and a
+// unit trend over zeros; see filter) run side by side in one loop, which
+// the processor overlaps.
+func (f *fitter) responses(c coef) {
+	alpha, beta, phi := c.alpha, c.beta, c.phi
+	n := len(f.y)
+	e0, c1 := f.e0[:n], f.cols[0][:n]
+	var l0, b0 float64
+	l1, b1 := 1.0, 0.0
+	if f.q == 1 {
+		for t, y := range f.y {
+			err := y - l0
+			e0[t] = err
+			l0 += alpha * err
+			g := -l1
+			c1[t] = g
+			l1 += alpha * g
+		}
+		return
+	}
+	c2 := f.cols[1][:n]
+	l2, b2 := 0.0, 1.0
+	for t, y := range f.y {
+		base := l0 + phi*b0
+		err := y - base
+		e0[t] = err
+		l0, b0 = base+alpha*err, phi*b0+beta*err
+		base = l1 + phi*b1
+		c1[t] = -base
+		l1, b1 = base-alpha*base, phi*b1-beta*base
+		base = l2 + phi*b2
+		c2[t] = -base
+		l2, b2 = base-alpha*base, phi*b2-beta*base
+	}
+}
+
+// seasonalResponses fills f.e0, f.cols and f.s0 for Holt-Winters. The
+// response to a unit Season[j] is zero until observation j uses it and
+// from then on the response to a unit Season[0] delayed by j: the
+// recursion's coefficients do not change over time. So one pass gives
+// every seasonal column, and they are not stored.
+func (f *fitter) seasonalResponses(c coef) {
 	clear(f.ring)
 	filter(c, 0, 0, f.ring, f.y, f.e0)
-	k := 0
 	clear(f.ring)
-	filter(c, 1, 0, f.ring, nil, f.cols[k])
-	k++
-	if f.method.hasTrend() {
+	filter(c, 1, 0, f.ring, nil, f.cols[0])
+	if f.q > 1 {
 		clear(f.ring)
-		filter(c, 0, 1, f.ring, nil, f.cols[k])
-		k++
+		filter(c, 0, 1, f.ring, nil, f.cols[1])
 	}
-	if f.m > 0 {
-		// The response to a unit Season[j] is zero until observation j
-		// uses it and from then on the response to a unit Season[0],
-		// delayed by j: the recursion's coefficients do not change over
-		// time. So one pass gives every seasonal column.
-		clear(f.ring)
-		f.ring[0] = 1
-		filter(c, 0, 0, f.ring, nil, f.s0)
-		for j := 1; j < f.m; j++ {
-			col := f.cols[k]
-			clear(col[:j])
-			copy(col[j:], f.s0)
-			k++
+	clear(f.ring)
+	f.ring[0] = 1
+	filter(c, 0, 0, f.ring, nil, f.s0)
+}
+
+func dot(a, b []float64) float64 {
+	b = b[:len(a)]
+	s := 0.0
+	for i, v := range a {
+		s += v * b[i]
+	}
+	return s
+}
+
+// normal fills the normal equations (AᵀA) x = −Aᵀe0, the upper triangle
+// of AᵀA, where A's columns are the responses to each initial state. The
+// seasonal columns are s0 delayed by 1..m−1, so their products are lagged
+// sums of s0: O(m·n) work rather than O(m²·n).
+func (f *fitter) normal() {
+	p, q, n := f.p, f.q, len(f.y)
+	for i := range q {
+		for j := i; j < q; j++ {
+			f.ata[i*p+j] = dot(f.cols[i], f.cols[j])
 		}
+		f.atb[i] = -dot(f.cols[i], f.e0)
 	}
-	// Normal equations: (AᵀA) x = −Aᵀe0.
-	for i := 0; i < f.p; i++ {
-		ci := f.cols[i]
-		for j := i; j < f.p; j++ {
-			cj := f.cols[j]
-			s := 0.0
-			for t := range ci {
-				s += ci[t] * cj[t]
+	if f.m == 0 {
+		return
+	}
+	s := f.s0
+	for j := 1; j < f.m; j++ {
+		k := q + j - 1 // column of Season[j]: s0[t−j] for t ≥ j
+		for i := range q {
+			f.ata[i*p+k] = dot(s[:n-j], f.cols[i][j:])
+		}
+		f.atb[k] = -dot(s[:n-j], f.e0[j:])
+	}
+	// Season[j]·Season[k], j ≤ k, lag d = k−j: Σ_{τ=0}^{n−1−k} s0[τ]·s0[τ+d].
+	// For each d, from k = m−1 down, each step adds one term.
+	for d := 0; d < f.m-1; d++ {
+		k := f.m - 1
+		last := n - 1 - k
+		r := dot(s[:last+1], s[d:])
+		for ; k >= d+1; k-- {
+			j := k - d
+			f.ata[(q+j-1)*p+q+k-1] = r
+			if t := n - k; k > d+1 {
+				r += s[t] * s[t+d]
 			}
-			f.ata[i*f.p+j] = s
 		}
-		s := 0.0
-		for t := range ci {
-			s -= ci[t] * f.e0[t]
-		}
-		f.atb[i] = s
 	}
+}
+
+// solve returns the initial states from the normal equations, or, where
+// they are singular or ill-conditioned (e.g. a constant series), the
+// minimum-norm least-squares solution.
+func (f *fitter) solve() []float64 {
 	// Cholesky without gonum mat's condition estimate (a quarter of the
 	// fitting time); a tiny pivot relative to the largest stands in for it.
+	p := f.p
 	copy(f.fac, f.ata)
-	t, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Upper, N: f.p, Stride: f.p, Data: f.fac})
+	t, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Upper, N: p, Stride: p, Data: f.fac})
+	tri := blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: p, Stride: p, Data: t.Data}
 	if ok {
 		dmin, dmax := math.Inf(1), 0.0
-		for i := 0; i < f.p; i++ {
-			d := f.fac[i*f.p+i]
+		for i := range p {
+			d := f.fac[i*p+i]
 			dmin, dmax = min(dmin, d), max(dmax, d)
 		}
 		if dmin > dmax*1e-7 {
+			// UᵀU x = b by two triangular solves (Potrs's Trsm costs
+			// more for one right-hand side).
 			copy(f.x, f.atb)
-			lapack64.Potrs(t, blas64.General{Rows: f.p, Cols: 1, Stride: 1, Data: f.x})
+			v := blas64.Vector{N: p, Inc: 1, Data: f.x}
+			blas64.Trsv(blas.Trans, tri, v)
+			blas64.Trsv(blas.NoTrans, tri, v)
 			if finite(f.x) {
 				return f.x
 			}
 		}
 	}
-	// Singular or ill-conditioned (e.g. a constant series): the
-	// minimum-norm least-squares solution through the SVD.
-	a := mat.NewDense(len(f.e0), f.p, nil)
+	n := len(f.e0)
+	a := mat.NewDense(n, p, nil)
 	for k, col := range f.cols {
 		for t, v := range col {
 			a.Set(t, k, v)
+		}
+	}
+	for j := 1; j < f.m; j++ {
+		for t := j; t < n; t++ {
+			a.Set(t, f.q+j-1, f.s0[t-j])
 		}
 	}
 	var svd mat.SVD
@@ -364,7 +455,7 @@ func (f *fitter) initial(c coef) []float64 {
 			rank++
 		}
 	}
-	b := mat.NewDense(len(f.e0), 1, nil)
+	b := mat.NewDense(n, 1, nil)
 	for t, v := range f.e0 {
 		b.Set(t, 0, -v)
 	}
