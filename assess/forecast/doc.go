@@ -15,8 +15,9 @@
 // of the book (and of statsmodels' ETSModel and R's forecast::ets, against
 // which testdata/reference.json, made by scripts/forecast-reference.py,
 // checks them). The numerical work that a library does well is left to it:
-// gonum's optimize (Nelder-Mead) fits the smoothing parameters, gonum's mat
-// solves the least-squares problem for the initial states.
+// gonum's optimize (Nelder-Mead from the best points of a grid, then BFGS)
+// fits the smoothing parameters, gonum's lapack and mat solve the
+// least-squares problem for the initial states (see Fit).
 //
 // Everything here is a pure function of its arguments: no I/O, no clocks, no
 // randomness. The package may import only the standard library, gonum and
