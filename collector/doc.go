@@ -10,9 +10,15 @@
 // # Long layout
 //
 // One row per observation (see also the wide layout below). The header row is the first of the first 20 rows
-// of a sheet that names at least the Period, Indicator and Value columns;
-// headers are matched case-, space- and punctuation-insensitively, with the
-// aliases listed in fieldAliases. Rows above it (titles) are ignored, and
+// of a sheet that names at least the Period, Indicator and Value columns,
+// or Period, Indicator, Numerator and Denominator;
+// headers are matched case-, space- and punctuation-insensitively ("%" is
+// the word percent), with the names listed in fieldAliases — the
+// template's, and those of case-management exports and trackers
+// (Reporting month, Month ending, KPI description, Measure name, Team name,
+// Service area, Percentage, %, Figure, Rate, Score, Count, Number…) — and
+// the catalogue's own (the configuration's columns: key), which win over a
+// built-in name of another column. Rows above it (titles) are ignored, and
 // so are unknown extra columns. Below it:
 //
 //   - blank rows are skipped;
@@ -88,9 +94,14 @@
 // ".." and dashes mean no value (status missing); "c", "x", "*", "<5" (any
 // "<n"), "low" and "[c]"/"[x]" mean a suppressed small number. Neither is
 // ever zero. A marker wins over the Status column. When Value is blank
-// (and only then: "n/a" says the figure does not apply) and Numerator and
-// Denominator are given, a percent indicator's value is computed as their
-// ratio and a rate per 10,000 as ratio × 10,000.
+// (and only then: "n/a" says the figure does not apply), or the table has
+// no Value column, and Numerator and Denominator are given, a percent
+// indicator's value is computed as their ratio and a rate per 10,000 as
+// ratio × 10,000; any other indicator in a table without a Value column
+// is a problem at its row. When all three are given, a percentage or rate
+// that disagrees with the ratio by more than the rounding of the value as
+// written (half a unit of its last decimal place: 88% agrees with 35/40,
+// 80% does not) is a problem naming the Value cell.
 //
 // Percentages are held as fractions. Text with "%" is unambiguous, and so
 // is a number in an xlsx cell with a percent number format (0.875 shown

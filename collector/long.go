@@ -37,16 +37,23 @@ var fieldNames = [numFields]string{
 func (f field) String() string { return fieldNames[f] }
 
 // fieldAliases lists the headers each field is known by, folded as
-// headerKey folds them.
+// headerKey folds them: the names of the template, and those that
+// case-management exports and performance trackers use. A configuration's
+// columns: key adds more (see headerNames).
 var fieldAliases = [numFields][]string{
-	fPeriod:      {"period", "month", "date", "reportingperiod"},
-	fIndicator:   {"indicator", "measure", "kpi", "indicatorid", "indicatorname"},
-	fTeam:        {"team", "area", "locality", "service", "teamid", "teamname"},
-	fValue:       {"value", "actual", "result", "performance"},
+	fPeriod: {"period", "month", "date", "reportingperiod", "reportingmonth", "reportmonth", "monthending",
+		"monthend", "periodending", "periodend", "reportingdate"},
+	fIndicator: {"indicator", "measure", "kpi", "indicatorid", "indicatorname", "indicatordescription",
+		"kpiname", "kpidescription", "kpiid", "kpiref", "measurename", "measuredescription", "measureid",
+		"performanceindicator", "metric"},
+	fTeam: {"team", "area", "locality", "service", "teamid", "teamname", "servicearea", "servicename",
+		"areaname", "localityname"},
+	fValue: {"value", "actual", "result", "performance", "percentage", "percent", "figure", "rate", "score",
+		"count", "number"},
 	fNumerator:   {"numerator"},
 	fDenominator: {"denominator"},
-	fStatus:      {"status"},
-	fCommentary:  {"commentary", "comment", "comments", "notes"},
+	fStatus:      {"status", "datastatus"},
+	fCommentary:  {"commentary", "comment", "comments", "notes", "narrative"},
 	fOutcome:     {"outcome", "outcomes", "impact"},
 }
 
@@ -59,11 +66,11 @@ const maxText = 4000
 // maxProblems caps the problems kept per file; the rest are counted.
 const maxProblems = 1000
 
-// headerKey folds a header: case, space and punctuation do not matter.
-func headerKey(s string) string {
-	return strings.ReplaceAll(config.NormaliseName(s), " ", "")
-}
+// headerKey folds a header: case, space and punctuation do not matter, and
+// "%" is the word "percent".
+func headerKey(s string) string { return config.ColumnKey(s) }
 
+// fieldOf returns the field a header names among the built-in names.
 func fieldOf(header string) (field, bool) {
 	k := headerKey(header)
 	if k == "" {
@@ -77,6 +84,38 @@ func fieldOf(header string) (field, bool) {
 		}
 	}
 	return 0, false
+}
+
+// headerNames maps folded headers to fields: the built-in names, and the
+// catalogue's own column names, which win where the two disagree (the
+// authority named them so on purpose).
+type headerNames map[string]field
+
+func newHeaderNames(c vs.ColumnNames) headerNames {
+	h := headerNames{}
+	for f, names := range fieldAliases {
+		for _, n := range names {
+			h[n] = field(f)
+		}
+	}
+	for f, names := range c.Lists() {
+		for _, n := range names {
+			if k := headerKey(n); k != "" {
+				h[k] = field(f)
+			}
+		}
+	}
+	return h
+}
+
+// field returns the field header names.
+func (h headerNames) field(header string) (field, bool) {
+	k := headerKey(header)
+	if k == "" {
+		return 0, false
+	}
+	f, ok := h[k]
+	return f, ok
 }
 
 // where locates a cell: a sheet and cell for xlsx, a line and byte column
@@ -372,12 +411,16 @@ type reader struct {
 	// (sheetFmtPercent, sheetFmtDate) of each cell holding a number, by
 	// column; nil for csv. See cellFormat.
 	fmts []uint8
+	// names are the headers known for each field; configured lists the
+	// catalogue's own, by field, for messages.
+	names      headerNames
+	configured [numFields][]string
 }
 
 func newReader(file string, cat *vs.Catalogue) *reader {
-	return &reader{file: file, m: newMatcher(cat), seen: newSeenIndex(), obs: newFigures(),
+	return &reader{file: file, m: newMatcher(cat), seen: newSeenIndex(), obs: newFigures(), names: newHeaderNames(cat.Columns),
 		labels: map[string]label{}, texts: map[string]string{},
-		privacy: compilePrivacy(cat.Privacy), private: map[string]struct{}{}}
+		privacy: compilePrivacy(cat.Privacy), private: map[string]struct{}{}, configured: [numFields][]string(cat.Columns.Lists())}
 }
 
 // newTable starts a table of the file and records its sheet.
@@ -526,12 +569,12 @@ func (r *reader) header(t *table, n int, cells []string, pos func(int) where) bo
 	}
 	var got []field
 	for i, c := range cells {
-		if f, ok := fieldOf(c); ok && cols[f] < 0 {
+		if f, ok := r.names.field(c); ok && cols[f] < 0 {
 			cols[f] = i
 			got = append(got, f)
 		}
 	}
-	if cols[fPeriod] >= 0 && cols[fIndicator] >= 0 && cols[fValue] >= 0 {
+	if cols[fPeriod] >= 0 && cols[fIndicator] >= 0 && (cols[fValue] >= 0 || cols[fNumerator] >= 0 && cols[fDenominator] >= 0) {
 		t.found, t.cols = true, cols
 		r.layouts |= 1 << layoutLongBit
 		return true
@@ -553,7 +596,7 @@ func (r *reader) noHeader(tables []*table) {
 		return
 	}
 	want := "a header row within the first 20 rows naming the columns Period, Indicator and Value " +
-		"(and optionally Team, Numerator, Denominator, Status, Commentary, Outcome), " +
+		"(or Numerator and Denominator; and optionally Team, Status, Commentary, Outcome), " +
 		"or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1"
 	var best *table
 	for _, t := range tables {
@@ -573,22 +616,32 @@ func (r *reader) noHeader(tables []*table) {
 	}
 	var missing []string
 	for _, f := range []field{fPeriod, fIndicator, fValue} {
-		if !have[f] {
-			missing = append(missing, fmt.Sprintf("%s (or %s)", f, aliasList(f)))
+		if !have[f] && (f != fValue || !have[fNumerator] || !have[fDenominator]) {
+			missing = append(missing, fmt.Sprintf("%s (or %s)", f, r.aliasList(f)))
 		}
 	}
 	r.problem(best.best, "", fmt.Sprintf("this row looks like the header (%s) but lacks %s",
 		strings.Join(names, ", "), strings.Join(missing, " and ")), "expected "+want)
 }
 
-func aliasList(f field) string {
+// aliasList names the other headers field f is known by, for a message:
+// the usual built-in ones and every configured one.
+func (r *reader) aliasList(f field) string {
+	var names []string
 	switch f {
 	case fPeriod:
-		return "Month, Date, Reporting period"
+		names = []string{"Month", "Date", "Reporting period", "Reporting month", "Month ending", "Period ending"}
 	case fIndicator:
-		return "Measure, KPI, Indicator ID, Indicator name"
+		names = []string{"Measure", "KPI", "Indicator ID", "Indicator name", "KPI name", "KPI description", "Measure name"}
+	default:
+		names = []string{"Actual", "Result", "Performance", "Percentage", "%", "Figure", "Rate", "Score", "Count", "Number"}
 	}
-	return "Actual, Result, Performance"
+	names = append(names, r.configured[f]...)
+	s := strings.Join(names, ", ")
+	if f == fValue {
+		s += "; or Numerator and Denominator"
+	}
+	return s
 }
 
 // data reads one row under the header.
@@ -699,7 +752,14 @@ func (r *reader) longData(t *table, cells []string, pos func(int) where) {
 	case valueSuppressed:
 		o.Status = vs.StatusSuppressed
 	case valueBlank:
-		if !hasNum || !hasDen || (!percent && ind.Unit != vs.UnitRatePer10k) {
+		ratio := percent || ind.Unit == vs.UnitRatePer10k
+		if t.cols[fValue] < 0 && !ratio && (hasNum || hasDen) {
+			_, at := get(fIndicator)
+			bad(fValue, at, fmt.Sprintf("the table has no Value column, and indicator %s is %s: only a percentage or a rate is worked out from the numerator and denominator",
+				ind.ID, unitWords(ind.Unit)), "add a Value column with the figure")
+			return
+		}
+		if !hasNum || !hasDen || !ratio {
 			o.Status = vs.StatusMissing
 			break
 		}
@@ -725,6 +785,11 @@ func (r *reader) longData(t *table, cells []string, pos func(int) where) {
 		case val.percent && !percent:
 			bad(fValue, valAt, fmt.Sprintf("%s is a percentage, but indicator %s is %s",
 				vs.Quote(trimCell(valText)), ind.ID, unitWords(ind.Unit)), pctHint)
+			return
+		case hasNum && hasDen && den > 0 && !ratioAgrees(ind, val, valText, num/den):
+			bad(fValue, valAt, fmt.Sprintf("the value %s disagrees with the numerator and denominator: %s / %s is %s",
+				vs.Quote(trimCell(valText)), formatNum(num), formatNum(den), ratioWords(ind, num/den)),
+				"correct the value, the numerator or the denominator")
 			return
 		case percent && v < 0:
 			bad(fValue, valAt, fmt.Sprintf("%s is negative: a percentage is between 0%% and 100%%", vs.Quote(trimCell(valText))), "")
@@ -793,6 +858,58 @@ func unitWords(u vs.Unit) string {
 }
 
 func formatNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// ratioAgrees reports whether the value given for a percentage or a rate
+// per 10,000 agrees with the ratio of its numerator and denominator, to
+// within the rounding of the value as written (half a unit of its last
+// decimal place: 88% for 35/40 agrees, 80% does not). A plain number of a
+// percent indicator agrees when it does as a fraction or as a percentage:
+// which it is, the column decides (a column cannot mix the two). Other
+// indicators have no ratio to check.
+func ratioAgrees(ind *vs.Indicator, val value, text string, ratio float64) bool {
+	half := 0.5 * math.Pow(10, -float64(writtenDecimals(text)))
+	near := func(v, want, tol float64) bool {
+		return math.Abs(v-want) <= tol+1e-9*max(1, math.Abs(want))
+	}
+	switch ind.Unit {
+	case vs.UnitPercent:
+		if val.percent {
+			return near(val.num, ratio, half/100)
+		}
+		return near(val.num, ratio, half) || near(val.num/100, ratio, half/100)
+	case vs.UnitRatePer10k:
+		return near(val.num, ratio*10000, half)
+	}
+	return true
+}
+
+// ratioWords renders a numerator over a denominator as the indicator's
+// value: 87.5% or a rate of 41.3 per 10,000.
+func ratioWords(ind *vs.Indicator, ratio float64) string {
+	if ind.Unit == vs.UnitPercent {
+		return formatNum(math.Round(ratio*1e4)/100) + "%"
+	}
+	return formatNum(math.Round(ratio*1e6)/100) + " per 10,000"
+}
+
+// writtenDecimals counts the digits after the decimal point of the number
+// written in s ("87.5%" has 1, "1,234" none); a number in exponent form
+// counts as precise.
+func writtenDecimals(s string) int {
+	s = trimCell(s)
+	if strings.ContainsAny(s, "eE") {
+		return 15
+	}
+	_, frac, ok := strings.Cut(s, ".")
+	if !ok {
+		return 0
+	}
+	n := 0
+	for n < len(frac) && frac[n] >= '0' && frac[n] <= '9' {
+		n++
+	}
+	return n
+}
 
 // end applies the percent column rule once the table is read: the plain
 // numbers of percent indicators in one Value column are all fractions or

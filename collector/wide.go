@@ -56,7 +56,7 @@ func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos f
 		if trimCell(c) == "" {
 			continue
 		}
-		if _, ok := fieldOf(c); ok {
+		if _, ok := r.names.field(c); ok {
 			continue
 		}
 		l, err := r.periodLabel(c, i)
