@@ -298,6 +298,9 @@ type Team struct {
 	ID     string
 	Name   string
 	Parent string // "" for a top-level team
+	// Aliases are other names the team is known by in workbooks: in a
+	// Team column, or as the name of a sheet holding the team's figures.
+	Aliases []string
 }
 
 // ColumnNames lists, for each column of an input file, the headers an

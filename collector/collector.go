@@ -80,7 +80,7 @@ type Result struct {
 	Encoding string
 	// Layout is the layout of the tables read: "long", "wide", or "long
 	// and wide" for a workbook with sheets of both; "long" when no table
-	// was found.
+	// was found. Variants follow in brackets: "wide (sheet per team)".
 	Layout string
 	// Rows counts the data rows read: blank rows, notes and headers
 	// excluded, and in the wide layout rows with no figure too.
@@ -126,21 +126,38 @@ const (
 	LayoutBoth = "long and wide"
 )
 
-// Bits of reader.layouts.
+// Bits of reader.layouts: the layouts of the tables, and the variants
+// noted beside them.
 const (
 	layoutLongBit = iota
 	layoutWideBit
+	layoutTeamSheetsBit // a sheet per team
 )
 
-// layoutName names the layouts detected, as Result.Layout does.
+// LayoutTeamSheets is the variant noted when sheets are named by teams.
+const LayoutTeamSheets = "sheet per team"
+
+// layoutName names the layouts detected, as Result.Layout does: the
+// layouts of the tables ("long", "wide", "long and wide"), then in
+// brackets any variants: "long (sheet per team)".
 func layoutName(bits uint8) string {
-	switch bits {
+	var name string
+	switch bits & (1<<layoutLongBit | 1<<layoutWideBit) {
 	case 1 << layoutWideBit:
-		return LayoutWide
+		name = LayoutWide
 	case 1<<layoutLongBit | 1<<layoutWideBit:
-		return LayoutBoth
+		name = LayoutBoth
+	default:
+		name = LayoutLong
 	}
-	return LayoutLong
+	var variants []string
+	if bits&(1<<layoutTeamSheetsBit) != 0 {
+		variants = append(variants, LayoutTeamSheets)
+	}
+	if len(variants) > 0 {
+		name += " (" + strings.Join(variants, ", ") + ")"
+	}
+	return name
 }
 
 var (
@@ -189,6 +206,7 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, cat *vs.C
 	if err != nil {
 		return nil, err
 	}
+	rd.teamSheets()
 	rd.finish()
 	res.Rows = rd.rows
 	res.Layout = layoutName(rd.layouts)

@@ -32,6 +32,18 @@
 // layout; hidden sheets are skipped, and sheets without a header are
 // skipped silently when another sheet has one.
 //
+// # A sheet per team
+//
+// A workbook may keep each team's figures on a sheet of its own, named by
+// the team's id, name or an alias (matched as a Team cell is). Every row
+// of such a sheet without a Team column is that team's figure; a sheet
+// with a Team column is read by that column, as any other (a blank cell
+// is the whole authority). A sheet named by no team is the whole
+// authority's, as before. A sheet with a table, no Team column and a name
+// that nearly names a team ("Sooth Locality") is a problem, with a "did
+// you mean", when other sheets are named by teams, and a warning
+// otherwise. Result.Layout then ends "(sheet per team)".
+//
 // # Wide (scorecard) layout
 //
 // One row per indicator (and team), one column per period. Each sheet, or

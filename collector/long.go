@@ -221,6 +221,9 @@ func newMatcher(cat *vs.Catalogue) *matcher {
 	for _, t := range cat.Teams {
 		addTeam(t.ID, t.ID)
 		addTeam(t.Name, t.ID)
+		for _, a := range t.Aliases {
+			addTeam(a, t.ID)
+		}
 	}
 	idx, ok := teamIdx[vs.AuthorityTeam]
 	if !ok {
@@ -305,20 +308,39 @@ func (m *matcher) indicatorHint(text string) string {
 }
 
 func (m *matcher) teamHint(text string) string {
-	var names []string
-	byName := map[string]string{}
-	auth, _ := m.cat.Team(vs.AuthorityTeam)
-	for _, t := range append([]vs.Team{auth}, m.cat.Teams...) {
-		names = append(names, t.ID, t.Name)
-		byName[t.ID], byName[t.Name] = t.ID, t.ID
-	}
-	if n, ok := nearest(text, names); ok {
-		if byName[n] == n {
-			return fmt.Sprintf("did you mean %s?", vs.Quote(n))
-		}
-		return fmt.Sprintf("did you mean %s (%s)?", vs.Quote(n), byName[n])
+	if h, ok := m.nearTeam(text, true); ok {
+		return h
 	}
 	return listHint("teams", m.cat.TeamIDs(), "vitalsigns config show lists them")
+}
+
+// nearTeam returns "did you mean …?" naming the team whose id, name or
+// alias is nearest text, if one is near enough; the whole authority is
+// among them when authority is set.
+func (m *matcher) nearTeam(text string, authority bool) (string, bool) {
+	var names []string
+	byName := map[string]string{}
+	teams := m.cat.Teams
+	if authority {
+		auth, _ := m.cat.Team(vs.AuthorityTeam)
+		teams = append([]vs.Team{auth}, teams...)
+	}
+	for _, t := range teams {
+		for _, n := range append([]string{t.ID, t.Name}, t.Aliases...) {
+			if _, dup := byName[n]; !dup {
+				names = append(names, n)
+				byName[n] = t.ID
+			}
+		}
+	}
+	n, ok := nearest(text, names)
+	if !ok {
+		return "", false
+	}
+	if byName[n] == n {
+		return fmt.Sprintf("did you mean %s?", vs.Quote(n)), true
+	}
+	return fmt.Sprintf("did you mean %s (%s)?", vs.Quote(n), byName[n]), true
 }
 
 // table is one header and the rows under it: a csv file or one sheet.
@@ -333,6 +355,11 @@ type table struct {
 	wide    bool
 	periods []periodCol
 	idx     uint32 // index of sheet in reader.sheets
+	// team is the team the sheet is named by, if any: the team of every
+	// row when the table has no Team column. near is a "did you mean"
+	// for a sheet name that nearly names a team.
+	team teamMatch
+	near string
 
 	// best is the header-like row with the most fields, for the message
 	// when no row qualifies.
@@ -411,6 +438,8 @@ type reader struct {
 	// (sheetFmtPercent, sheetFmtDate) of each cell holding a number, by
 	// column; nil for csv. See cellFormat.
 	fmts []uint8
+	// tables are the file's tables, one a sheet.
+	tables []*table
 	// names are the headers known for each field; configured lists the
 	// catalogue's own, by field, for messages.
 	names      headerNames
@@ -423,12 +452,51 @@ func newReader(file string, cat *vs.Catalogue) *reader {
 		privacy: compilePrivacy(cat.Privacy), private: map[string]struct{}{}, configured: [numFields][]string(cat.Columns.Lists())}
 }
 
-// newTable starts a table of the file and records its sheet.
+// newTable starts a table of the file and records its sheet, and the team
+// the sheet is named by.
 func (r *reader) newTable(sheet string) *table {
 	t := newTable(sheet, r.xlsx)
 	t.idx, t.start = uint32(len(r.sheets)), r.obs.Len()
 	r.sheets = append(r.sheets, sheet)
+	r.tables = append(r.tables, t)
+	if r.xlsx && trimCell(sheet) != "" {
+		if tm, ok := r.m.team(sheet); ok {
+			t.team = tm
+		} else {
+			t.near, _ = r.m.nearTeam(sheet, false)
+		}
+	}
 	return t
+}
+
+// teamSheets notes the sheets read as one team's (each with a table but no
+// Team column, named by a team other than the whole authority) and reports
+// a sheet whose name nearly names a team: its figures would be read as the
+// whole authority's. That is a problem where other sheets are named by
+// teams (a sheet per team, one misnamed), a warning otherwise.
+func (r *reader) teamSheets() {
+	perTeam := false
+	for _, t := range r.tables {
+		if t.found && t.cols[fTeam] < 0 && t.team.ok && t.team.id != vs.AuthorityTeam {
+			perTeam = true
+		}
+	}
+	if perTeam {
+		r.layouts |= 1 << layoutTeamSheetsBit
+	}
+	for _, t := range r.tables {
+		if !t.found || t.cols[fTeam] >= 0 || t.team.ok || t.near == "" {
+			continue
+		}
+		at := where{sheet: t.sheet, xlsx: true}
+		reason := fmt.Sprintf("the sheet's name %s is not a team, so its figures are read as the whole authority's", vs.Quote(t.sheet))
+		hint := "rename the sheet after the team (" + t.near + "), or add a Team column"
+		if perTeam {
+			r.problem(at, fieldNames[fTeam], reason, hint)
+			continue
+		}
+		r.warns = append(r.warns, r.located(at, fieldNames[fTeam], reason, hint))
+	}
 }
 
 // compact returns the loc of w, a cell of table t.
@@ -997,8 +1065,12 @@ func (rc *rowCtx) indicator() (ind *vs.Indicator, idx uint32, at where) {
 }
 
 // team reads the row's Team cell: an absent column or a blank cell is the
-// whole authority. team is "" when the text is unknown, which is reported.
+// whole authority, except that a sheet named by a team and having no Team
+// column is that team's. team is "" when the text is unknown, which is reported.
 func (rc *rowCtx) team() (team string, idx uint32) {
+	if rc.t.cols[fTeam] < 0 && rc.t.team.ok {
+		return rc.t.team.id, rc.t.team.idx // a sheet per team
+	}
 	text, at := rc.get(fTeam)
 	if trimCell(text) == "" {
 		return vs.AuthorityTeam, rc.r.m.authority

@@ -291,7 +291,29 @@ func build(docs []*doc) (*vs.Catalogue, vs.Problems) {
 			if name == "" {
 				name = t.ID
 			}
-			cat.Teams = append(cat.Teams, vs.Team{ID: t.ID, Name: name, Parent: t.Parent})
+			var aliases []string
+			for j, a := range t.Aliases {
+				if NormaliseName(a) == "" {
+					probs = append(probs, d.problem(fmt.Sprintf("%s.aliases[%d]", path, j), fmt.Sprintf("team alias %s has no letters or digits", vs.Quote(a))))
+					continue
+				}
+				aliases = append(aliases, a)
+			}
+			cat.Teams = append(cat.Teams, vs.Team{ID: t.ID, Name: name, Parent: t.Parent, Aliases: aliases})
+		}
+		// A name or alias must name one team only, or a Team cell or a
+		// sheet's name would be ambiguous.
+		auth, _ := cat.Team(vs.AuthorityTeam)
+		owner := map[string]string{NormaliseName(vs.AuthorityTeam): vs.AuthorityTeam, NormaliseName(auth.Name): vs.AuthorityTeam}
+		for i, t := range cat.Teams {
+			for _, n := range append([]string{t.ID, t.Name}, t.Aliases...) {
+				k := NormaliseName(n)
+				if o, ok := owner[k]; ok && o != t.ID {
+					probs = append(probs, d.problem(fmt.Sprintf("teams[%d]", i), fmt.Sprintf("name or alias %s is also used by team %s", vs.Quote(n), vs.Quote(o))))
+					continue
+				}
+				owner[k] = t.ID
+			}
 		}
 		for i, t := range d.file.Teams {
 			if t.Parent != "" && !ids[t.Parent] {

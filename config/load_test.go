@@ -46,6 +46,11 @@ func TestLoadBad(t *testing.T) {
 			`unknown_key.bad.yaml:12:1: unknown key "alerts_typo" (known keys here: authority, teams, indicators, committees, privacy, spc, columns)`,
 			`unknown_key.bad.yaml:14:3: unknown key "values" (known keys here: period, indicator, team, value, numerator, denominator, status, commentary, outcome)`,
 		},
+		"team_aliases.bad.yaml": {
+			`team_aliases.bad.yaml:5:22: teams[0].aliases[1]: team alias "--" has no letters or digits`,
+			`team_aliases.bad.yaml:6:5: teams[1]: name or alias "north" is also used by team "north"`,
+			`team_aliases.bad.yaml:8:5: teams[2]: name or alias "Example Council" is also used by team "authority"`,
+		},
 		"columns.bad.yaml": {
 			// Listed by the column they are met in, in catalogue order.
 			`columns.bad.yaml:3:11: columns.value[0]: column name "Rate (%)" is given for both team and value`,
@@ -258,7 +263,7 @@ func TestLoadGood(t *testing.T) {
 			c.Authority = vs.Authority{Name: "Anytown Borough Council", LACode: "380", StatisticalNeighbours: "sn_model_2025"}
 			c.Teams = []vs.Team{
 				{ID: "social_care", Name: "Children's Social Care"},
-				{ID: "north", Name: "North locality", Parent: "social_care"},
+				{ID: "north", Name: "North locality", Parent: "social_care", Aliases: []string{"North", "North team"}},
 				{ID: "south", Name: "South locality", Parent: "social_care"},
 				{ID: "north_cin", Name: "North children in need team", Parent: "north"},
 				{ID: "leaving_care", Name: "leaving_care"}, // a team without a name is called by its id

@@ -18,7 +18,7 @@ func Marshal(cat *vs.Catalogue) ([]byte, error) {
 		f.Authority = &fileAuthority{Name: cat.Authority.Name, LACode: cat.Authority.LACode, StatisticalNeighbours: cat.Authority.StatisticalNeighbours}
 	}
 	for _, t := range cat.Teams {
-		f.Teams = append(f.Teams, fileTeam{ID: t.ID, Name: t.Name, Parent: t.Parent})
+		f.Teams = append(f.Teams, fileTeam{ID: t.ID, Name: t.Name, Parent: t.Parent, Aliases: t.Aliases})
 	}
 	for _, ind := range cat.Indicators {
 		f.Indicators = append(f.Indicators, fileIndicatorOf(ind))

@@ -71,9 +71,10 @@ type fileAuthority struct {
 }
 
 type fileTeam struct {
-	ID     string `yaml:"id"`
-	Name   string `yaml:"name,omitempty"`
-	Parent string `yaml:"parent,omitempty"`
+	ID      string   `yaml:"id"`
+	Name    string   `yaml:"name,omitempty"`
+	Parent  string   `yaml:"parent,omitempty"`
+	Aliases []string `yaml:"aliases,omitempty"`
 }
 
 type fileIndicator struct {
