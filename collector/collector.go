@@ -132,10 +132,15 @@ const (
 	layoutLongBit = iota
 	layoutWideBit
 	layoutTeamSheetsBit // a sheet per team
+	layoutYearRowBit    // bare months under a year row
 )
 
-// LayoutTeamSheets is the variant noted when sheets are named by teams.
-const LayoutTeamSheets = "sheet per team"
+// The variants noted in Result.Layout: sheets named by teams, and a
+// scorecard's bare months (or quarters) under a year heading.
+const (
+	LayoutTeamSheets = "sheet per team"
+	LayoutYearRow    = "year row above months"
+)
 
 // layoutName names the layouts detected, as Result.Layout does: the
 // layouts of the tables ("long", "wide", "long and wide"), then in
@@ -151,6 +156,9 @@ func layoutName(bits uint8) string {
 		name = LayoutLong
 	}
 	var variants []string
+	if bits&(1<<layoutYearRowBit) != 0 {
+		variants = append(variants, LayoutYearRow)
+	}
 	if bits&(1<<layoutTeamSheetsBit) != 0 {
 		variants = append(variants, LayoutTeamSheets)
 	}

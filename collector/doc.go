@@ -60,6 +60,28 @@
 // against the catalogue). Result.Layout says "long", "wide", or "long
 // and wide" for a workbook with sheets of both.
 //
+// A financial-year tracker heads its columns with bare month names (Apr,
+// April, Sept … Mar) or quarters (Q1, Qtr 1, Quarter 1) and gives the year
+// in a row above: 2025/26, 2025-26, 2025/2026, FY 2025/26, Financial year
+// 2025-26 (a financial year: April–December in its first calendar year,
+// January–March in its second, Q1–Q4 its quarters) or Year 2025 and
+// Calendar year 2025 (all twelve months in that year; quarters need a
+// financial year). A bare 2025 is never a year heading: it may be a
+// figure. Such a row is taken as the header (bare headings count as
+// period headings, beside any full ones) and each bare heading takes its
+// year from the nearest row of year headings above it, since the
+// previous header, that has one at or left of its column (a year merged
+// across its months is held in the first cell), the nearest to its left;
+// failing that, from a year in the text of a title row above the first
+// header ("Performance tracker 2025/26"), or in the sheet's name. A row of
+// year headings holds at least one cell that is wholly a year heading and
+// nothing that reads as a figure or a period (a label beside it is fine).
+// Several years may be stacked down one sheet: under the first header, a
+// row of year headings and then a row of bare headings start a new block,
+// headed by them. A bare heading with no year is a problem naming the
+// first such cell of its row, and its columns are not read. Result.Layout
+// then says "(year row above months)".
+//
 // Of the other columns only Team (absent or blank: the whole authority),
 // Commentary and Outcome are read; every other column — Target, RAG,
 // England, Trend, Frequency, and also Status, Value, Numerator and

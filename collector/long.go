@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -360,6 +361,8 @@ type table struct {
 	// for a sheet name that nearly names a team.
 	team teamMatch
 	near string
+	// years are the year headings over a scorecard's bare months.
+	years yearRows
 
 	// best is the header-like row with the most fields, for the message
 	// when no row qualifies.
@@ -631,17 +634,14 @@ func (r *reader) finish() {
 // header tries cells as the header row; n is the row's number from the top.
 // It reports whether the caller should keep feeding rows.
 func (r *reader) header(t *table, n int, cells []string, pos func(int) where) bool {
-	var cols [numFields]int
-	for i := range cols {
-		cols[i] = -1
-	}
+	cols := r.rowFields(cells)
 	var got []field
-	for i, c := range cells {
-		if f, ok := r.names.field(c); ok && cols[f] < 0 {
-			cols[f] = i
-			got = append(got, f)
+	for f, i := range cols {
+		if i >= 0 {
+			got = append(got, field(f))
 		}
 	}
+	slices.SortFunc(got, func(a, b field) int { return cols[a] - cols[b] })
 	if cols[fPeriod] >= 0 && cols[fIndicator] >= 0 && (cols[fValue] >= 0 || cols[fNumerator] >= 0 && cols[fDenominator] >= 0) {
 		t.found, t.cols = true, cols
 		r.layouts |= 1 << layoutLongBit
@@ -655,7 +655,23 @@ func (r *reader) header(t *table, n int, cells []string, pos func(int) where) bo
 		t.bestFields = got
 		t.best = pos(0)
 	}
+	r.noteYears(t, cells)
 	return n < headerLimit
+}
+
+// rowFields returns the column of each field a row names (the leftmost,
+// where two name the same), -1 for those it does not.
+func (r *reader) rowFields(cells []string) [numFields]int {
+	var cols [numFields]int
+	for i := range cols {
+		cols[i] = -1
+	}
+	for i, c := range cells {
+		if f, ok := r.names.field(c); ok && cols[f] < 0 {
+			cols[f] = i
+		}
+	}
+	return cols
 }
 
 // noHeader reports that no table was found, naming the likeliest row.

@@ -52,6 +52,7 @@ func shownLabel(l label, text string) string {
 // period are reported, and the second is not read.
 func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos func(int) where) bool {
 	var pcs []periodCol
+	var bares []bareCol
 	for i, c := range cells {
 		if trimCell(c) == "" {
 			continue
@@ -61,11 +62,14 @@ func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos f
 		}
 		l, err := r.periodLabel(c, i)
 		if err != nil {
+			if b, ok := parseBare(c); ok {
+				bares = append(bares, bareCol{col: i, l: b, text: trimCell(c)})
+			}
 			continue // Target, RAG, England, Trend…: not read
 		}
 		pcs = append(pcs, periodCol{col: i, l: l, shown: shownLabel(l, c)})
 	}
-	if len(pcs) < minPeriodCols {
+	if len(pcs)+len(bares) < minPeriodCols {
 		return false
 	}
 	if cols[fIndicator] < 0 {
@@ -76,10 +80,23 @@ func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos f
 		// cannot pass silently: every name is checked against the
 		// catalogue.
 		first := slices.IndexFunc(cells, func(c string) bool { return trimCell(c) != "" })
-		if len(pcs) < minBlankNamePeriods || first < 1 || first > pcs[0].col {
+		firstPeriod := len(cells)
+		if len(pcs) > 0 {
+			firstPeriod = pcs[0].col
+		}
+		if len(bares) > 0 {
+			firstPeriod = min(firstPeriod, bares[0].col)
+		}
+		if len(pcs)+len(bares) < minBlankNamePeriods || first < 1 || first > firstPeriod {
 			return false
 		}
 		cols[fIndicator] = first - 1
+	}
+	if len(bares) > 0 {
+		// Months or quarters with no year of their own: a year row above.
+		pcs = append(pcs, r.barePeriods(t, bares, pos)...)
+		slices.SortFunc(pcs, func(a, b periodCol) int { return a.col - b.col })
+		r.layouts |= 1 << layoutYearRowBit
 	}
 	seen := map[labelKey]int{}
 	kept := pcs[:0]
@@ -128,6 +145,9 @@ type wideFigure struct {
 // that is not blank is one observation. A row with no such cell (a section
 // heading, a note, an indicator with no figures yet) is not read.
 func (r *reader) wideData(t *table, cells []string, pos func(int) where) {
+	if t.years.used && r.yearBlock(t, cells, pos) {
+		return // the year row or header of the next block
+	}
 	cell := func(i int) string {
 		if i < len(cells) {
 			return cells[i]
