@@ -122,6 +122,8 @@ const (
 	FormatXLSX = "xlsx"
 	LayoutLong = "long"
 	LayoutWide = "wide"
+	// LayoutTransposed has a row per period and a column per indicator.
+	LayoutTransposed = "transposed"
 	// LayoutBoth is a workbook with long sheets and wide ones.
 	LayoutBoth = "long and wide"
 )
@@ -133,6 +135,7 @@ const (
 	layoutWideBit
 	layoutTeamSheetsBit // a sheet per team
 	layoutYearRowBit    // bare months under a year row
+	layoutTransposedBit
 )
 
 // The variants noted in Result.Layout: sheets named by teams, and a
@@ -146,14 +149,21 @@ const (
 // layouts of the tables ("long", "wide", "long and wide"), then in
 // brackets any variants: "long (sheet per team)".
 func layoutName(bits uint8) string {
-	var name string
-	switch bits & (1<<layoutLongBit | 1<<layoutWideBit) {
-	case 1 << layoutWideBit:
-		name = LayoutWide
-	case 1<<layoutLongBit | 1<<layoutWideBit:
-		name = LayoutBoth
-	default:
-		name = LayoutLong
+	var names []string
+	for _, l := range []struct {
+		bit  uint8
+		name string
+	}{{layoutLongBit, LayoutLong}, {layoutWideBit, LayoutWide}, {layoutTransposedBit, LayoutTransposed}} {
+		if bits&(1<<l.bit) != 0 {
+			names = append(names, l.name)
+		}
+	}
+	name := LayoutLong
+	switch n := len(names); {
+	case n == 1:
+		name = names[0]
+	case n > 1:
+		name = strings.Join(names[:n-1], ", ") + " and " + names[n-1]
 	}
 	var variants []string
 	if bits&(1<<layoutYearRowBit) != 0 {

@@ -104,7 +104,7 @@ func TestExportColumnProblems(t *testing.T) {
 			[]string{`x.csv:2:9: the table has no Value column, and indicator referrals is a count: only a percentage or a rate is worked out from the numerator and denominator (add a Value column with the figure)`}},
 		{"unknown names still refused",
 			"Reporting Month,KPI Description,Team Name,Numerator,Total\n2025-09,referrals,north,1,2\n",
-			[]string{`x.csv:1:1: this row looks like the header (Period, Indicator, Team, Numerator) but lacks Value (or Actual, Result, Performance, Percentage, %, Figure, Rate, Score, Count, Number; or Numerator and Denominator) (expected a header row within the first 20 rows naming the columns Period, Indicator and Value (or Numerator and Denominator; and optionally Team, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1)`}},
+			[]string{`x.csv:1:1: this row looks like the header (Period, Indicator, Team, Numerator) but lacks Value (or Actual, Result, Performance, Percentage, %, Figure, Rate, Score, Count, Number; or Numerator and Denominator) (expected a header row within the first 20 rows naming the columns Period, Indicator and Value (or Numerator and Denominator; and optionally Team, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1, or a Period column and one column per indicator)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

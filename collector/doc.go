@@ -32,6 +32,35 @@
 // layout; hidden sheets are skipped, and sheets without a header are
 // skipped silently when another sheet has one.
 //
+// # Transposed layout
+//
+// An analyst's data sheet: a Period column (date cells, Apr-25, April
+// 2025…, headed by any Period name), optionally a Team column, and one
+// column per indicator headed by its id, name or alias. Each cell under an
+// indicator heading is a figure for that indicator, the row's period
+// (resolved as a long table's Period cell is, by the indicator's
+// frequency) and the row's team (blank or absent: the whole authority, or
+// the sheet's team). Cells are read as in the wide layout, markers
+// included; a row with no figure is not read. The percent rule is decided
+// per indicator's column, as for a long table's Value column. Other
+// columns (Status, Commentary, Target…) are not read. A heading that
+// nearly names an indicator ("Referals") is a problem with a "did you
+// mean", since its figures would otherwise be passed over; two headings
+// naming one indicator are a problem and the second is not read.
+//
+// # Which layout wins
+//
+// Each sheet's header row is the first of its first 20 rows that heads a
+// table of any layout, and a row that could head more than one is read
+// as the first of: long (Period, Indicator and Value, or Numerator and
+// Denominator); wide (an Indicator column, or a blank names column, and
+// period headings, bare months and quarters counting as such); transposed
+// (a Period column and at least two indicator headings). So every sheet
+// read as long or wide before is read the same way: the transposed layout
+// and bare-month headings only find tables where none was found, and a
+// header's cells are matched as column names before they are tried as
+// periods or indicators (no built-in indicator's name is a column name).
+//
 // # A sheet per team
 //
 // A workbook may keep each team's figures on a sheet of its own, named by
@@ -57,8 +86,10 @@
 // commencing that day). Where the names' column has no heading, a row of at
 // least three period headings is taken as the header and the blank column
 // just left of its first heading as the indicator names (each still checked
-// against the catalogue). Result.Layout says "long", "wide", or "long
-// and wide" for a workbook with sheets of both.
+// against the catalogue). Result.Layout says "long", "wide",
+// "transposed", or for a workbook with sheets of several, "long and wide"
+// (or "long, wide and transposed"), followed by any variants in brackets:
+// "wide (year row above months)", "long (sheet per team)".
 //
 // A financial-year tracker heads its columns with bare month names (Apr,
 // April, Sept … Mar) or quarters (Q1, Qtr 1, Quarter 1) and gives the year

@@ -363,6 +363,8 @@ type table struct {
 	near string
 	// years are the year headings over a scorecard's bare months.
 	years yearRows
+	// trans is set for a transposed table: one column per indicator.
+	trans []transCol
 
 	// best is the header-like row with the most fields, for the message
 	// when no row qualifies.
@@ -651,6 +653,9 @@ func (r *reader) header(t *table, n int, cells []string, pos func(int) where) bo
 		r.layouts |= 1 << layoutWideBit
 		return true
 	}
+	if r.transposedHeader(t, cols, cells, pos) {
+		return true
+	}
 	if len(got) >= 2 && len(got) > len(t.bestFields) {
 		t.bestFields = got
 		t.best = pos(0)
@@ -681,7 +686,8 @@ func (r *reader) noHeader(tables []*table) {
 	}
 	want := "a header row within the first 20 rows naming the columns Period, Indicator and Value " +
 		"(or Numerator and Denominator; and optionally Team, Status, Commentary, Outcome), " +
-		"or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1"
+		"or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1, " +
+		"or a Period column and one column per indicator"
 	var best *table
 	for _, t := range tables {
 		if len(t.bestFields) > 0 && (best == nil || len(t.bestFields) > len(best.bestFields)) {
@@ -732,6 +738,10 @@ func (r *reader) aliasList(f field) string {
 func (r *reader) data(t *table, cells []string, pos func(int) where) {
 	if t.wide {
 		r.wideData(t, cells, pos)
+		return
+	}
+	if t.trans != nil {
+		r.transposedData(t, cells, pos)
 		return
 	}
 	r.longData(t, cells, pos)
@@ -999,6 +1009,10 @@ func writtenDecimals(s string) int {
 // numbers of percent indicators in one Value column are all fractions or
 // all percentages.
 func (r *reader) end(t *table) {
+	if t.trans != nil {
+		r.endTransposed(t)
+		return
+	}
 	if t.frac >= 0 && t.over >= 0 {
 		later := t.fracAt
 		if t.over > t.frac {
