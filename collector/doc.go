@@ -117,7 +117,12 @@
 // Commentary and Outcome are read; every other column — Target, RAG,
 // England, Trend, Frequency, and also Status, Value, Numerator and
 // Denominator, which have no meaning in a scorecard — is ignored, as are
-// blank columns between the periods. Commentary and Outcome are the
+// blank columns between the periods. A Target column is checked, though:
+// a row's target that differs, beyond the rounding of the cell as written,
+// from the configured target for its indicator, team and latest period
+// with a figure is a warning naming the cell (the committee would
+// otherwise see two targets); and a RAG column (RAG, RAG rating, RAG
+// status) gets a warning that the file's ratings were not used. Commentary and Outcome are the
 // row's latest word: they go with the observation of the latest period
 // that has a figure in the row, and are dropped if there is none.
 //

@@ -363,6 +363,8 @@ type table struct {
 	near string
 	// years are the year headings over a scorecard's bare months.
 	years yearRows
+	// target is a scorecard's own Target column, -1 if none.
+	target int
 	// trans is set for a transposed table: one column per indicator.
 	trans []transCol
 

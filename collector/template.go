@@ -484,6 +484,9 @@ func (t *templater) instructions() {
 			"changed as a result. Both are printed in public committee papers: never name a child or family, and never " +
 			"give details that could identify one."},
 		{"Other column names", t.columnNames()},
+		{"Other layouts", "A scorecard (one row per indicator, one column per month, such as Apr-25, or bare months Apr … Mar " +
+			"under a year such as 2025/26 in the row above), a data sheet with months down the rows and one column per indicator, " +
+			"and a workbook with a sheet per team, named after the team, are read too. The validation report names the layout it found."},
 		{"", ""},
 		{"How to submit it", "Save the workbook as .xlsx and submit it in one of three ways. " +
 			"Whichever you use, the whole file is checked first: if any cell has a problem, nothing is stored, " +

@@ -193,6 +193,7 @@ func TestTemplateSheets(t *testing.T) {
 		"actual, or provisional", "public committee papers", "never name a child",
 		"vitalsigns ingest FILE", "inbox folder", "Upload the file", "formatted as text",
 		"Reporting month", "KPI description", "worked out from Numerator and Denominator",
+		"bare months Apr … Mar", "a sheet per team",
 	} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("Instructions do not say %q:\n%s", want, text.String())

@@ -2,8 +2,10 @@ package collector
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	vs "github.com/vitalsigns/vitalsigns"
 )
@@ -123,8 +125,59 @@ func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos f
 	for _, f := range []field{fIndicator, fTeam, fCommentary, fOutcome} {
 		wideCols[f] = cols[f]
 	}
+	first := !t.found
 	t.found, t.wide, t.cols, t.periods = true, true, wideCols, kept
+	// The scorecard's own Target and RAG columns are not read; a target
+	// is checked against the configured one, and the report says that
+	// the RAG ratings were not used.
+	t.target = -1
+	for i, c := range cells {
+		switch headerKey(c) {
+		case "target":
+			if t.target < 0 {
+				t.target = i
+			}
+		case "rag", "ragrating", "ragstatus":
+			if first {
+				r.warns = append(r.warns, r.located(pos(i), "", "the file's RAG ratings (this column) were not used: "+
+					"Vital Signs rates each figure against the configured thresholds", ""))
+				first = false
+			}
+		}
+	}
 	return true
+}
+
+// checkTarget warns when a scorecard row's own Target differs, beyond the
+// rounding of the cell as written, from the configured target for the
+// row's indicator, team and latest period: the committee would otherwise
+// see two targets.
+func (r *reader) checkTarget(ind *vs.Indicator, team string, p vs.Period, text string, i int, at where) {
+	val, err := parseValue(text)
+	if err != nil || val.kind != valueNumber {
+		return
+	}
+	th, ok := ind.ThresholdFor(team, p)
+	if !ok || th.Target == nil {
+		return
+	}
+	v, half := val.num, 0.5*math.Pow(10, -float64(writtenDecimals(text)))
+	if r.cellFormat(i)&sheetFmtPercent != 0 {
+		val.percent = true
+	}
+	switch {
+	case ind.Unit != vs.UnitPercent:
+	case val.percent && strings.Contains(text, "%"):
+		half /= 100
+	case val.percent:
+	case v > 1:
+		v, half = v/100, half/100
+	}
+	if math.Abs(v-*th.Target) <= half+1e-9*max(1, math.Abs(v)) {
+		return
+	}
+	r.warns = append(r.warns, r.located(at, "Target", fmt.Sprintf("the file's target %s for indicator %s differs from the configured target (%s for %s): the configured one is used",
+		vs.Quote(trimCell(text)), ind.ID, ind.Format(*th.Target), p), "change the target in the configuration, or leave the Target column out"))
 }
 
 // minBlankNamePeriods is how many period headings a row needs to be taken
@@ -230,6 +283,9 @@ func (r *reader) wideData(t *table, cells []string, pos func(int) where) {
 	}
 	if latest >= 0 {
 		figs[latest].o.Commentary, figs[latest].o.Outcome = commentary, outcome
+		if t.target >= 0 && trimCell(cell(t.target)) != "" {
+			r.checkTarget(ind, team, figs[latest].o.Period, cell(t.target), t.target, pos(t.target))
+		}
 	}
 	for _, f := range figs {
 		if !f.drop {

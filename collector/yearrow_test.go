@@ -187,3 +187,30 @@ func TestYearRowLibreOffice(t *testing.T) {
 		})
 	}
 }
+
+// A scorecard's own Target that differs from the configured one is a
+// warning naming the cell; its RAG column is not used, and the report
+// says so.
+func TestScorecardTargetAndRAG(t *testing.T) {
+	cat := testCatalogue()
+	target := func(v float64) []vs.Threshold {
+		return []vs.Threshold{{Target: &v, Amber: &v, Red: &v}}
+	}
+	cat.Indicators[1].Thresholds = target(0.2) // agency_rate
+	cat.Indicators[2].Thresholds = target(0.9) // cla_visits_in_timescale
+	csv := "Indicator,Sep-25,Oct-25,Target,RAG\n" +
+		"agency_rate,22%,21%,20%,Red\n" + // agrees
+		"cla_visits_in_timescale,0.85,0.88,95%,Red\n" +
+		"referrals,10,11,12,\n" // no target configured: nothing to compare
+	got := readBytes(t, "s.csv", []byte(csv), cat, Options{})
+	if len(got.Problems) > 0 || len(got.Observations()) != 6 {
+		t.Fatalf("problems %v, %d observations", got.Problems, len(got.Observations()))
+	}
+	want := []string{
+		`s.csv:1:32: the file's RAG ratings (this column) were not used: Vital Signs rates each figure against the configured thresholds`,
+		`s.csv:3:35: the file's target "95%" for indicator cla_visits_in_timescale differs from the configured target (90% for 2025-10): the configured one is used (change the target in the configuration, or leave the Target column out)`,
+	}
+	if diff := cmp.Diff(want, problemLines(got.Warnings)); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
