@@ -122,9 +122,10 @@
 // from the configured target for its indicator, team and latest period
 // with a figure is a warning naming the cell (the committee would
 // otherwise see two targets); and a RAG column (RAG, RAG rating, RAG
-// status) gets a warning that the file's ratings were not used. Commentary and Outcome are the
-// row's latest word: they go with the observation of the latest period
-// that has a figure in the row, and are dropped if there is none.
+// status) gets a warning that the file's ratings were not used.
+// Commentary and Outcome are the row's latest word: they go with the
+// observation of the latest period that has a figure in the row, and are
+// dropped if there is none.
 //
 // Each cell under a period heading is one observation. A blank cell is no
 // figure (a month still to come) and gives no observation; "-", "n/a" and
