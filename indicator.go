@@ -298,6 +298,38 @@ type Team struct {
 	ID     string
 	Name   string
 	Parent string // "" for a top-level team
+	// Aliases are other names the team is known by in workbooks: in a
+	// Team column, or as the name of a sheet holding the team's figures.
+	Aliases []string
+}
+
+// ColumnNames lists, for each column of an input file, the headers an
+// authority's own exports and trackers use for it (such as "Rate (%)" for
+// the value or "PI ref" for the indicator), in addition to the names built
+// into the collector. Nil lists add nothing.
+type ColumnNames struct {
+	Period, Indicator, Team, Value, Numerator, Denominator, Status, Commentary, Outcome []string
+}
+
+// Empty reports whether no column names are given.
+func (c ColumnNames) Empty() bool {
+	for _, l := range c.Lists() {
+		if len(l) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Lists returns the lists in the order of ColumnFields.
+func (c ColumnNames) Lists() [][]string {
+	return [][]string{c.Period, c.Indicator, c.Team, c.Value, c.Numerator, c.Denominator, c.Status, c.Commentary, c.Outcome}
+}
+
+// ColumnFields names the columns of ColumnNames as a configuration file
+// does, in the order of ColumnNames.Lists.
+func ColumnFields() []string {
+	return []string{"period", "indicator", "team", "value", "numerator", "denominator", "status", "commentary", "outcome"}
 }
 
 // Authority describes the council the service runs for.
@@ -343,6 +375,9 @@ type Catalogue struct {
 	Indicators []Indicator
 	Committees []Committee
 	Privacy    []PrivacyPattern
+	// Columns are the authority's own names for the input files' columns,
+	// beside the names the collector knows already.
+	Columns ColumnNames
 	// SPCExcelParity judges every XmR chart without moving-range
 	// screening, as Making Data Count's Excel tool does, rather than as
 	// the NHSRplotthedots R package does (with it).

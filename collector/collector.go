@@ -115,7 +115,7 @@ type Result struct {
 	Encoding string
 	// Layout is the layout of the tables read: "long", "wide", or "long
 	// and wide" for a workbook with sheets of both; "long" when no table
-	// was found.
+	// was found. Variants follow in brackets: "wide (sheet per team)".
 	Layout string
 	// Rows counts the data rows read: blank rows, notes and headers
 	// excluded, and in the wide layout rows with no figure too.
@@ -157,25 +157,60 @@ const (
 	FormatXLSX = "xlsx"
 	LayoutLong = "long"
 	LayoutWide = "wide"
+	// LayoutTransposed has a row per period and a column per indicator.
+	LayoutTransposed = "transposed"
 	// LayoutBoth is a workbook with long sheets and wide ones.
 	LayoutBoth = "long and wide"
 )
 
-// Bits of reader.layouts.
+// Bits of reader.layouts: the layouts of the tables, and the variants
+// noted beside them.
 const (
 	layoutLongBit = iota
 	layoutWideBit
+	layoutTeamSheetsBit // a sheet per team
+	layoutYearRowBit    // bare months under a year row
+	layoutTransposedBit
 )
 
-// layoutName names the layouts detected, as Result.Layout does.
+// The variants noted in Result.Layout: sheets named by teams, and a
+// scorecard's bare months (or quarters) under a year heading.
+const (
+	LayoutTeamSheets = "sheet per team"
+	LayoutYearRow    = "year row above months"
+)
+
+// layoutName names the layouts detected, as Result.Layout does: the
+// layouts of the tables ("long", "wide", "long and wide"), then in
+// brackets any variants: "long (sheet per team)".
 func layoutName(bits uint8) string {
-	switch bits {
-	case 1 << layoutWideBit:
-		return LayoutWide
-	case 1<<layoutLongBit | 1<<layoutWideBit:
-		return LayoutBoth
+	var names []string
+	for _, l := range []struct {
+		bit  uint8
+		name string
+	}{{layoutLongBit, LayoutLong}, {layoutWideBit, LayoutWide}, {layoutTransposedBit, LayoutTransposed}} {
+		if bits&(1<<l.bit) != 0 {
+			names = append(names, l.name)
+		}
 	}
-	return LayoutLong
+	name := LayoutLong
+	switch n := len(names); {
+	case n == 1:
+		name = names[0]
+	case n > 1:
+		name = strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	}
+	var variants []string
+	if bits&(1<<layoutYearRowBit) != 0 {
+		variants = append(variants, LayoutYearRow)
+	}
+	if bits&(1<<layoutTeamSheetsBit) != 0 {
+		variants = append(variants, LayoutTeamSheets)
+	}
+	if len(variants) > 0 {
+		name += " (" + strings.Join(variants, ", ") + ")"
+	}
+	return name
 }
 
 var (
@@ -224,6 +259,7 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, cat *vs.C
 	if err != nil {
 		return nil, err
 	}
+	rd.teamSheets()
 	rd.finish()
 	res.Rows = rd.rows
 	res.Layout = layoutName(rd.layouts)

@@ -164,7 +164,7 @@ func TestReadBad(t *testing.T) {
 			"mixed.bad.csv:4:39: the Value column mixes fractions (line 2 is 0.875) and percentages (line 4 is 92) for percent indicators (write every percentage one way: 0.875, 87.5 or 87.5%)",
 		}},
 		{"noheader.bad.csv", []string{
-			"noheader.bad.csv:2:1: this row looks like the header (Period, Indicator, Team, Commentary) but lacks Value (or Actual, Result, Performance) (expected a header row within the first 20 rows naming the columns Period, Indicator and Value (and optionally Team, Numerator, Denominator, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1)",
+			"noheader.bad.csv:2:1: this row looks like the header (Period, Indicator, Team, Commentary) but lacks Value (or Actual, Result, Performance, Percentage, %, Figure, Rate, Score, Count, Number; or Numerator and Denominator) (expected a header row within the first 20 rows naming the columns Period, Indicator and Value (or Numerator and Denominator; and optionally Team, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1, or a Period column and one column per indicator)",
 		}},
 		{"quoting.bad.csv", []string{
 			"quoting.bad.csv:3:19: the file is not valid CSV: extraneous or missing \" in quoted-field (a field holding commas, quotes or line breaks must be in double quotes, with quotes inside doubled (\"\"))",
@@ -179,10 +179,10 @@ func TestReadBad(t *testing.T) {
 			"problems.bad.xlsx: 'Team B'!A3: \"2025-26 Q1\" is a quarter, but the indicator is reported monthly: give a month such as 2025-09",
 		}},
 		{"noheader.bad.xlsx", []string{
-			"noheader.bad.xlsx: Sheet1!A2: this row looks like the header (Period, Indicator, Team) but lacks Value (or Actual, Result, Performance) (expected a header row within the first 20 rows naming the columns Period, Indicator and Value (and optionally Team, Numerator, Denominator, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1)",
+			"noheader.bad.xlsx: Sheet1!A2: this row looks like the header (Period, Indicator, Team) but lacks Value (or Actual, Result, Performance, Percentage, %, Figure, Rate, Score, Count, Number; or Numerator and Denominator) (expected a header row within the first 20 rows naming the columns Period, Indicator and Value (or Numerator and Denominator; and optionally Team, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1, or a Period column and one column per indicator)",
 		}},
 		{"hiddenonly.bad.xlsx", []string{
-			"hiddenonly.bad.xlsx: no table found: expected a header row within the first 20 rows naming the columns Period, Indicator and Value (and optionally Team, Numerator, Denominator, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1 (hidden sheets are not read unless --ingest.hidden-sheets is given)",
+			"hiddenonly.bad.xlsx: no table found: expected a header row within the first 20 rows naming the columns Period, Indicator and Value (or Numerator and Denominator; and optionally Team, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1, or a Period column and one column per indicator (hidden sheets are not read unless --ingest.hidden-sheets is given)",
 		}},
 	}
 	for _, tt := range tests {

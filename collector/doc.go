@@ -10,9 +10,15 @@
 // # Long layout
 //
 // One row per observation (see also the wide layout below). The header row is the first of the first 20 rows
-// of a sheet that names at least the Period, Indicator and Value columns;
-// headers are matched case-, space- and punctuation-insensitively, with the
-// aliases listed in fieldAliases. Rows above it (titles) are ignored, and
+// of a sheet that names at least the Period, Indicator and Value columns,
+// or Period, Indicator, Numerator and Denominator;
+// headers are matched case-, space- and punctuation-insensitively ("%" is
+// the word percent), with the names listed in fieldAliases — the
+// template's, and those of case-management exports and trackers
+// (Reporting month, Month ending, KPI description, Measure name, Team name,
+// Service area, Percentage, %, Figure, Rate, Score, Count, Number…) — and
+// the catalogue's own (the configuration's columns: key), which win over a
+// built-in name of another column. Rows above it (titles) are ignored, and
 // so are unknown extra columns. Below it:
 //
 //   - blank rows are skipped;
@@ -25,6 +31,47 @@
 // In a workbook every visible sheet with a header is read, each in its own
 // layout; hidden sheets are skipped, and sheets without a header are
 // skipped silently when another sheet has one.
+//
+// # Transposed layout
+//
+// An analyst's data sheet: a Period column (date cells, Apr-25, April
+// 2025…, headed by any Period name), optionally a Team column, and one
+// column per indicator headed by its id, name or alias. Each cell under an
+// indicator heading is a figure for that indicator, the row's period
+// (resolved as a long table's Period cell is, by the indicator's
+// frequency) and the row's team (blank or absent: the whole authority, or
+// the sheet's team). Cells are read as in the wide layout, markers
+// included; a row with no figure is not read. The percent rule is decided
+// per indicator's column, as for a long table's Value column. Other
+// columns (Status, Commentary, Target…) are not read. A heading that
+// nearly names an indicator ("Referals") is a problem with a "did you
+// mean", since its figures would otherwise be passed over; two headings
+// naming one indicator are a problem and the second is not read.
+//
+// # Which layout wins
+//
+// Each sheet's header row is the first of its first 20 rows that heads a
+// table of any layout, and a row that could head more than one is read
+// as the first of: long (Period, Indicator and Value, or Numerator and
+// Denominator); wide (an Indicator column, or a blank names column, and
+// period headings, bare months and quarters counting as such); transposed
+// (a Period column and at least two indicator headings). So every sheet
+// read as long or wide before is read the same way: the transposed layout
+// and bare-month headings only find tables where none was found, and a
+// header's cells are matched as column names before they are tried as
+// periods or indicators (no built-in indicator's name is a column name).
+//
+// # A sheet per team
+//
+// A workbook may keep each team's figures on a sheet of its own, named by
+// the team's id, name or an alias (matched as a Team cell is). Every row
+// of such a sheet without a Team column is that team's figure; a sheet
+// with a Team column is read by that column, as any other (a blank cell
+// is the whole authority). A sheet named by no team is the whole
+// authority's, as before. A sheet with a table, no Team column and a name
+// that nearly names a team ("Sooth Locality") is a problem, with a "did
+// you mean", when other sheets are named by teams, and a warning
+// otherwise. Result.Layout then ends "(sheet per team)".
 //
 // # Wide (scorecard) layout
 //
@@ -39,16 +86,46 @@
 // commencing that day). Where the names' column has no heading, a row of at
 // least three period headings is taken as the header and the blank column
 // just left of its first heading as the indicator names (each still checked
-// against the catalogue). Result.Layout says "long", "wide", or "long
-// and wide" for a workbook with sheets of both.
+// against the catalogue). Result.Layout says "long", "wide",
+// "transposed", or for a workbook with sheets of several, "long and wide"
+// (or "long, wide and transposed"), followed by any variants in brackets:
+// "wide (year row above months)", "long (sheet per team)".
+//
+// A financial-year tracker heads its columns with bare month names (Apr,
+// April, Sept … Mar) or quarters (Q1, Qtr 1, Quarter 1) and gives the year
+// in a row above: 2025/26, 2025-26, 2025/2026, FY 2025/26, Financial year
+// 2025-26 (a financial year: April–December in its first calendar year,
+// January–March in its second, Q1–Q4 its quarters) or Year 2025 and
+// Calendar year 2025 (all twelve months in that year; quarters need a
+// financial year). A bare 2025 is never a year heading: it may be a
+// figure. Such a row is taken as the header (bare headings count as
+// period headings, beside any full ones) and each bare heading takes its
+// year from the nearest row of year headings above it, since the
+// previous header, that has one at or left of its column (a year merged
+// across its months is held in the first cell), the nearest to its left;
+// failing that, from a year in the text of a title row above the first
+// header ("Performance tracker 2025/26"), or in the sheet's name. A row of
+// year headings holds at least one cell that is wholly a year heading and
+// nothing that reads as a figure or a period (a label beside it is fine).
+// Several years may be stacked down one sheet: under the first header, a
+// row of year headings and then a row of bare headings start a new block,
+// headed by them. A bare heading with no year is a problem naming the
+// first such cell of its row, and its columns are not read. Result.Layout
+// then says "(year row above months)".
 //
 // Of the other columns only Team (absent or blank: the whole authority),
 // Commentary and Outcome are read; every other column — Target, RAG,
 // England, Trend, Frequency, and also Status, Value, Numerator and
 // Denominator, which have no meaning in a scorecard — is ignored, as are
-// blank columns between the periods. Commentary and Outcome are the
-// row's latest word: they go with the observation of the latest period
-// that has a figure in the row, and are dropped if there is none.
+// blank columns between the periods. A Target column is checked, though:
+// a row's target that differs, beyond the rounding of the cell as written,
+// from the configured target for its indicator, team and latest period
+// with a figure is a warning naming the cell (the committee would
+// otherwise see two targets); and a RAG column (RAG, RAG rating, RAG
+// status) gets a warning that the file's ratings were not used.
+// Commentary and Outcome are the row's latest word: they go with the
+// observation of the latest period that has a figure in the row, and are
+// dropped if there is none.
 //
 // Each cell under a period heading is one observation. A blank cell is no
 // figure (a month still to come) and gives no observation; "-", "n/a" and
@@ -88,9 +165,14 @@
 // ".." and dashes mean no value (status missing); "c", "x", "*", "<5" (any
 // "<n"), "low" and "[c]"/"[x]" mean a suppressed small number. Neither is
 // ever zero. A marker wins over the Status column. When Value is blank
-// (and only then: "n/a" says the figure does not apply) and Numerator and
-// Denominator are given, a percent indicator's value is computed as their
-// ratio and a rate per 10,000 as ratio × 10,000.
+// (and only then: "n/a" says the figure does not apply), or the table has
+// no Value column, and Numerator and Denominator are given, a percent
+// indicator's value is computed as their ratio and a rate per 10,000 as
+// ratio × 10,000; any other indicator in a table without a Value column
+// is a problem at its row. When all three are given, a percentage or rate
+// that disagrees with the ratio by more than the rounding of the value as
+// written (half a unit of its last decimal place: 88% agrees with 35/40,
+// 80% does not) is a problem naming the Value cell.
 //
 // Percentages are held as fractions. Text with "%" is unambiguous, and so
 // is a number in an xlsx cell with a percent number format (0.875 shown

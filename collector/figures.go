@@ -126,6 +126,9 @@ func (f *figures) At(i int) vs.Observation {
 func (f *figures) value(i int) float64       { return f.rows[i].value }
 func (f *figures) setValue(i int, v float64) { f.rows[i].value = v }
 
+// indicator returns figure i's indicator.
+func (f *figures) indicator(i int) *vs.Indicator { return f.inds[f.rows[i].ind] }
+
 // slice expands every figure.
 func (f *figures) slice() []vs.Observation {
 	out := make([]vs.Observation, f.Len())

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	vs "github.com/vitalsigns/vitalsigns"
 )
 
@@ -39,9 +41,22 @@ func checkLocated(t *testing.T, res *Result) {
 	}
 }
 
+// layoutCSVSeeds cover the export column names, the year row and the
+// transposed layout.
+var layoutCSVSeeds = []string{
+	exportCSV,
+	"Month ending,Measure name,Service area,Numerator,Denominator\n30/09/2025,cla_visits_in_timescale,north,35,40\n",
+	"Tracker 2023/24,,\n2024/25,,\nIndicator,Apr,May\nreferrals,1,2\n\n2025/26,,\nIndicator,Apr,May\nreferrals,3,\n",
+	"Financial year,2025-26,,,\nKPI,Q1,Qtr 2,Quarter 3,Q4\ncare_leavers_eet,0.5,0.52,,0.55\n",
+	"Month,Team,Referrals,agency_rate,CIC visits in timescale\nApr-25,north,310,25,0.875\nMay 2025,,295,c,0.9\n",
+}
+
 func FuzzReadCSV(f *testing.F) {
 	seeds(f, "*.csv")
-	cat := testCatalogue()
+	for _, s := range layoutCSVSeeds {
+		f.Add([]byte(s))
+	}
+	cat := teamCatalogue()
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if bytes.HasPrefix(b, zipMagic) {
 			return
@@ -56,7 +71,10 @@ func FuzzReadCSV(f *testing.F) {
 
 func FuzzReadXLSX(f *testing.F) {
 	seeds(f, "*.xlsx")
-	cat := testCatalogue()
+	for _, build := range []func(*excelize.File) error{buildExport, buildTeamSheets, buildYearRow, buildTransposed} {
+		f.Add(buildBook(f, build))
+	}
+	cat := teamCatalogue()
 	f.Fuzz(func(t *testing.T, b []byte) {
 		start := time.Now()
 		res, err := Read(context.Background(), "f.xlsx", bytes.NewReader(b), int64(len(b)), cat, Options{})
@@ -103,3 +121,27 @@ func FuzzParsePeriod(f *testing.F) {
 }
 
 func frequency(s string) vs.Frequency { return vs.Frequency(s) }
+
+// FuzzYearHeadings covers the year and bare month headings of a year-row
+// scorecard: no panic, and a year read is one that can head months.
+func FuzzYearHeadings(f *testing.F) {
+	for _, s := range []string{"2025/26", "FY 2025-26", "FY25/26", "Year 2025", "Calendar year 2025", "Performance tracker 2025/26",
+		"Apr", "Sept.", "Q1", "Qtr 2", "Quarter 4", "2025 / 2026", "year: 2099"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, read := range []func(string) (yearCell, bool){parseYear, yearInText} {
+			y, ok := read(s)
+			if !ok {
+				continue
+			}
+			if (y.fy == 0) == (y.cal == 0) {
+				t.Fatalf("%q read as %+v: want one of a financial or a calendar year", s, y)
+			}
+			if _, ok := y.label(bareLabel{month: 4}); !ok {
+				t.Errorf("%q (%+v) cannot head April", s, y)
+			}
+		}
+		_, _ = parseBare(s)
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -37,16 +38,23 @@ var fieldNames = [numFields]string{
 func (f field) String() string { return fieldNames[f] }
 
 // fieldAliases lists the headers each field is known by, folded as
-// headerKey folds them.
+// headerKey folds them: the names of the template, and those that
+// case-management exports and performance trackers use. A configuration's
+// columns: key adds more (see headerNames).
 var fieldAliases = [numFields][]string{
-	fPeriod:      {"period", "month", "date", "reportingperiod"},
-	fIndicator:   {"indicator", "measure", "kpi", "indicatorid", "indicatorname"},
-	fTeam:        {"team", "area", "locality", "service", "teamid", "teamname"},
-	fValue:       {"value", "actual", "result", "performance"},
+	fPeriod: {"period", "month", "date", "reportingperiod", "reportingmonth", "reportmonth", "monthending",
+		"monthend", "periodending", "periodend", "reportingdate"},
+	fIndicator: {"indicator", "measure", "kpi", "indicatorid", "indicatorname", "indicatordescription",
+		"kpiname", "kpidescription", "kpiid", "kpiref", "measurename", "measuredescription", "measureid",
+		"performanceindicator", "metric"},
+	fTeam: {"team", "area", "locality", "service", "teamid", "teamname", "servicearea", "servicename",
+		"areaname", "localityname"},
+	fValue: {"value", "actual", "result", "performance", "percentage", "percent", "figure", "rate", "score",
+		"count", "number"},
 	fNumerator:   {"numerator"},
 	fDenominator: {"denominator"},
-	fStatus:      {"status"},
-	fCommentary:  {"commentary", "comment", "comments", "notes"},
+	fStatus:      {"status", "datastatus"},
+	fCommentary:  {"commentary", "comment", "comments", "notes", "narrative"},
 	fOutcome:     {"outcome", "outcomes", "impact"},
 }
 
@@ -59,11 +67,11 @@ const maxText = 4000
 // maxProblems caps the problems kept per file; the rest are counted.
 const maxProblems = 1000
 
-// headerKey folds a header: case, space and punctuation do not matter.
-func headerKey(s string) string {
-	return strings.ReplaceAll(config.NormaliseName(s), " ", "")
-}
+// headerKey folds a header: case, space and punctuation do not matter, and
+// "%" is the word "percent".
+func headerKey(s string) string { return config.ColumnKey(s) }
 
+// fieldOf returns the field a header names among the built-in names.
 func fieldOf(header string) (field, bool) {
 	k := headerKey(header)
 	if k == "" {
@@ -77,6 +85,38 @@ func fieldOf(header string) (field, bool) {
 		}
 	}
 	return 0, false
+}
+
+// headerNames maps folded headers to fields: the built-in names, and the
+// catalogue's own column names, which win where the two disagree (the
+// authority named them so on purpose).
+type headerNames map[string]field
+
+func newHeaderNames(c vs.ColumnNames) headerNames {
+	h := headerNames{}
+	for f, names := range fieldAliases {
+		for _, n := range names {
+			h[n] = field(f)
+		}
+	}
+	for f, names := range c.Lists() {
+		for _, n := range names {
+			if k := headerKey(n); k != "" {
+				h[k] = field(f)
+			}
+		}
+	}
+	return h
+}
+
+// field returns the field header names.
+func (h headerNames) field(header string) (field, bool) {
+	k := headerKey(header)
+	if k == "" {
+		return 0, false
+	}
+	f, ok := h[k]
+	return f, ok
 }
 
 // where locates a cell: a sheet and cell for xlsx, a line and byte column
@@ -182,6 +222,9 @@ func newMatcher(cat *vs.Catalogue) *matcher {
 	for _, t := range cat.Teams {
 		addTeam(t.ID, t.ID)
 		addTeam(t.Name, t.ID)
+		for _, a := range t.Aliases {
+			addTeam(a, t.ID)
+		}
 	}
 	idx, ok := teamIdx[vs.AuthorityTeam]
 	if !ok {
@@ -266,20 +309,39 @@ func (m *matcher) indicatorHint(text string) string {
 }
 
 func (m *matcher) teamHint(text string) string {
-	var names []string
-	byName := map[string]string{}
-	auth, _ := m.cat.Team(vs.AuthorityTeam)
-	for _, t := range append([]vs.Team{auth}, m.cat.Teams...) {
-		names = append(names, t.ID, t.Name)
-		byName[t.ID], byName[t.Name] = t.ID, t.ID
-	}
-	if n, ok := nearest(text, names); ok {
-		if byName[n] == n {
-			return fmt.Sprintf("did you mean %s?", vs.Quote(n))
-		}
-		return fmt.Sprintf("did you mean %s (%s)?", vs.Quote(n), byName[n])
+	if h, ok := m.nearTeam(text, true); ok {
+		return h
 	}
 	return listHint("teams", m.cat.TeamIDs(), "vitalsigns config show lists them")
+}
+
+// nearTeam returns "did you mean …?" naming the team whose id, name or
+// alias is nearest text, if one is near enough; the whole authority is
+// among them when authority is set.
+func (m *matcher) nearTeam(text string, authority bool) (string, bool) {
+	var names []string
+	byName := map[string]string{}
+	teams := m.cat.Teams
+	if authority {
+		auth, _ := m.cat.Team(vs.AuthorityTeam)
+		teams = append([]vs.Team{auth}, teams...)
+	}
+	for _, t := range teams {
+		for _, n := range append([]string{t.ID, t.Name}, t.Aliases...) {
+			if _, dup := byName[n]; !dup {
+				names = append(names, n)
+				byName[n] = t.ID
+			}
+		}
+	}
+	n, ok := nearest(text, names)
+	if !ok {
+		return "", false
+	}
+	if byName[n] == n {
+		return fmt.Sprintf("did you mean %s?", vs.Quote(n)), true
+	}
+	return fmt.Sprintf("did you mean %s (%s)?", vs.Quote(n), byName[n]), true
 }
 
 // table is one header and the rows under it: a csv file or one sheet.
@@ -294,6 +356,17 @@ type table struct {
 	wide    bool
 	periods []periodCol
 	idx     uint32 // index of sheet in reader.sheets
+	// team is the team the sheet is named by, if any: the team of every
+	// row when the table has no Team column. near is a "did you mean"
+	// for a sheet name that nearly names a team.
+	team teamMatch
+	near string
+	// years are the year headings over a scorecard's bare months.
+	years yearRows
+	// target is a scorecard's own Target column, -1 if none.
+	target int
+	// trans is set for a transposed table: one column per indicator.
+	trans []transCol
 
 	// best is the header-like row with the most fields, for the message
 	// when no row qualifies.
@@ -372,20 +445,65 @@ type reader struct {
 	// (sheetFmtPercent, sheetFmtDate) of each cell holding a number, by
 	// column; nil for csv. See cellFormat.
 	fmts []uint8
+	// tables are the file's tables, one a sheet.
+	tables []*table
+	// names are the headers known for each field; configured lists the
+	// catalogue's own, by field, for messages.
+	names      headerNames
+	configured [numFields][]string
 }
 
 func newReader(file string, cat *vs.Catalogue) *reader {
-	return &reader{file: file, m: newMatcher(cat), seen: newSeenIndex(), obs: newFigures(),
+	return &reader{file: file, m: newMatcher(cat), seen: newSeenIndex(), obs: newFigures(), names: newHeaderNames(cat.Columns),
 		labels: map[string]label{}, texts: map[string]string{},
-		privacy: compilePrivacy(cat.Privacy), private: map[string]struct{}{}}
+		privacy: compilePrivacy(cat.Privacy), private: map[string]struct{}{}, configured: [numFields][]string(cat.Columns.Lists())}
 }
 
-// newTable starts a table of the file and records its sheet.
+// newTable starts a table of the file and records its sheet, and the team
+// the sheet is named by.
 func (r *reader) newTable(sheet string) *table {
 	t := newTable(sheet, r.xlsx)
 	t.idx, t.start = uint32(len(r.sheets)), r.obs.Len()
 	r.sheets = append(r.sheets, sheet)
+	r.tables = append(r.tables, t)
+	if r.xlsx && trimCell(sheet) != "" {
+		if tm, ok := r.m.team(sheet); ok {
+			t.team = tm
+		} else {
+			t.near, _ = r.m.nearTeam(sheet, false)
+		}
+	}
 	return t
+}
+
+// teamSheets notes the sheets read as one team's (each with a table but no
+// Team column, named by a team other than the whole authority) and reports
+// a sheet whose name nearly names a team: its figures would be read as the
+// whole authority's. That is a problem where other sheets are named by
+// teams (a sheet per team, one misnamed), a warning otherwise.
+func (r *reader) teamSheets() {
+	perTeam := false
+	for _, t := range r.tables {
+		if t.found && t.cols[fTeam] < 0 && t.team.ok && t.team.id != vs.AuthorityTeam {
+			perTeam = true
+		}
+	}
+	if perTeam {
+		r.layouts |= 1 << layoutTeamSheetsBit
+	}
+	for _, t := range r.tables {
+		if !t.found || t.cols[fTeam] >= 0 || t.team.ok || t.near == "" {
+			continue
+		}
+		at := where{sheet: t.sheet, xlsx: true}
+		reason := fmt.Sprintf("the sheet's name %s is not a team, so its figures are read as the whole authority's", vs.Quote(t.sheet))
+		hint := "rename the sheet after the team (" + t.near + "), or add a Team column"
+		if perTeam {
+			r.problem(at, fieldNames[fTeam], reason, hint)
+			continue
+		}
+		r.warns = append(r.warns, r.located(at, fieldNames[fTeam], reason, hint))
+	}
 }
 
 // compact returns the loc of w, a cell of table t.
@@ -520,18 +638,15 @@ func (r *reader) finish() {
 // header tries cells as the header row; n is the row's number from the top.
 // It reports whether the caller should keep feeding rows.
 func (r *reader) header(t *table, n int, cells []string, pos func(int) where) bool {
-	var cols [numFields]int
-	for i := range cols {
-		cols[i] = -1
-	}
+	cols := r.rowFields(cells)
 	var got []field
-	for i, c := range cells {
-		if f, ok := fieldOf(c); ok && cols[f] < 0 {
-			cols[f] = i
-			got = append(got, f)
+	for f, i := range cols {
+		if i >= 0 {
+			got = append(got, field(f))
 		}
 	}
-	if cols[fPeriod] >= 0 && cols[fIndicator] >= 0 && cols[fValue] >= 0 {
+	slices.SortFunc(got, func(a, b field) int { return cols[a] - cols[b] })
+	if cols[fPeriod] >= 0 && cols[fIndicator] >= 0 && (cols[fValue] >= 0 || cols[fNumerator] >= 0 && cols[fDenominator] >= 0) {
 		t.found, t.cols = true, cols
 		r.layouts |= 1 << layoutLongBit
 		return true
@@ -540,11 +655,30 @@ func (r *reader) header(t *table, n int, cells []string, pos func(int) where) bo
 		r.layouts |= 1 << layoutWideBit
 		return true
 	}
+	if r.transposedHeader(t, cols, cells, pos) {
+		return true
+	}
 	if len(got) >= 2 && len(got) > len(t.bestFields) {
 		t.bestFields = got
 		t.best = pos(0)
 	}
+	r.noteYears(t, cells)
 	return n < headerLimit
+}
+
+// rowFields returns the column of each field a row names (the leftmost,
+// where two name the same), -1 for those it does not.
+func (r *reader) rowFields(cells []string) [numFields]int {
+	var cols [numFields]int
+	for i := range cols {
+		cols[i] = -1
+	}
+	for i, c := range cells {
+		if f, ok := r.names.field(c); ok && cols[f] < 0 {
+			cols[f] = i
+		}
+	}
+	return cols
 }
 
 // noHeader reports that no table was found, naming the likeliest row.
@@ -553,8 +687,9 @@ func (r *reader) noHeader(tables []*table) {
 		return
 	}
 	want := "a header row within the first 20 rows naming the columns Period, Indicator and Value " +
-		"(and optionally Team, Numerator, Denominator, Status, Commentary, Outcome), " +
-		"or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1"
+		"(or Numerator and Denominator; and optionally Team, Status, Commentary, Outcome), " +
+		"or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1, " +
+		"or a Period column and one column per indicator"
 	var best *table
 	for _, t := range tables {
 		if len(t.bestFields) > 0 && (best == nil || len(t.bestFields) > len(best.bestFields)) {
@@ -573,28 +708,42 @@ func (r *reader) noHeader(tables []*table) {
 	}
 	var missing []string
 	for _, f := range []field{fPeriod, fIndicator, fValue} {
-		if !have[f] {
-			missing = append(missing, fmt.Sprintf("%s (or %s)", f, aliasList(f)))
+		if !have[f] && (f != fValue || !have[fNumerator] || !have[fDenominator]) {
+			missing = append(missing, fmt.Sprintf("%s (or %s)", f, r.aliasList(f)))
 		}
 	}
 	r.problem(best.best, "", fmt.Sprintf("this row looks like the header (%s) but lacks %s",
 		strings.Join(names, ", "), strings.Join(missing, " and ")), "expected "+want)
 }
 
-func aliasList(f field) string {
+// aliasList names the other headers field f is known by, for a message:
+// the usual built-in ones and every configured one.
+func (r *reader) aliasList(f field) string {
+	var names []string
 	switch f {
 	case fPeriod:
-		return "Month, Date, Reporting period"
+		names = []string{"Month", "Date", "Reporting period", "Reporting month", "Month ending", "Period ending"}
 	case fIndicator:
-		return "Measure, KPI, Indicator ID, Indicator name"
+		names = []string{"Measure", "KPI", "Indicator ID", "Indicator name", "KPI name", "KPI description", "Measure name"}
+	default:
+		names = []string{"Actual", "Result", "Performance", "Percentage", "%", "Figure", "Rate", "Score", "Count", "Number"}
 	}
-	return "Actual, Result, Performance"
+	names = append(names, r.configured[f]...)
+	s := strings.Join(names, ", ")
+	if f == fValue {
+		s += "; or Numerator and Denominator"
+	}
+	return s
 }
 
 // data reads one row under the header.
 func (r *reader) data(t *table, cells []string, pos func(int) where) {
 	if t.wide {
 		r.wideData(t, cells, pos)
+		return
+	}
+	if t.trans != nil {
+		r.transposedData(t, cells, pos)
 		return
 	}
 	r.longData(t, cells, pos)
@@ -699,7 +848,14 @@ func (r *reader) longData(t *table, cells []string, pos func(int) where) {
 	case valueSuppressed:
 		o.Status = vs.StatusSuppressed
 	case valueBlank:
-		if !hasNum || !hasDen || (!percent && ind.Unit != vs.UnitRatePer10k) {
+		ratio := percent || ind.Unit == vs.UnitRatePer10k
+		if t.cols[fValue] < 0 && !ratio && (hasNum || hasDen) {
+			_, at := get(fIndicator)
+			bad(fValue, at, fmt.Sprintf("the table has no Value column, and indicator %s is %s: only a percentage or a rate is worked out from the numerator and denominator",
+				ind.ID, unitWords(ind.Unit)), "add a Value column with the figure")
+			return
+		}
+		if !hasNum || !hasDen || !ratio {
 			o.Status = vs.StatusMissing
 			break
 		}
@@ -725,6 +881,11 @@ func (r *reader) longData(t *table, cells []string, pos func(int) where) {
 		case val.percent && !percent:
 			bad(fValue, valAt, fmt.Sprintf("%s is a percentage, but indicator %s is %s",
 				vs.Quote(trimCell(valText)), ind.ID, unitWords(ind.Unit)), pctHint)
+			return
+		case hasNum && hasDen && den > 0 && !ratioAgrees(ind, val, valText, num/den):
+			bad(fValue, valAt, fmt.Sprintf("the value %s disagrees with the numerator and denominator: %s / %s is %s",
+				vs.Quote(trimCell(valText)), formatNum(num), formatNum(den), ratioWords(ind, num/den)),
+				"correct the value, the numerator or the denominator")
 			return
 		case percent && v < 0:
 			bad(fValue, valAt, fmt.Sprintf("%s is negative: a percentage is between 0%% and 100%%", vs.Quote(trimCell(valText))), "")
@@ -794,10 +955,66 @@ func unitWords(u vs.Unit) string {
 
 func formatNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
+// ratioAgrees reports whether the value given for a percentage or a rate
+// per 10,000 agrees with the ratio of its numerator and denominator, to
+// within the rounding of the value as written (half a unit of its last
+// decimal place: 88% for 35/40 agrees, 80% does not). A plain number of a
+// percent indicator agrees when it does as a fraction or as a percentage:
+// which it is, the column decides (a column cannot mix the two). Other
+// indicators have no ratio to check.
+func ratioAgrees(ind *vs.Indicator, val value, text string, ratio float64) bool {
+	half := 0.5 * math.Pow(10, -float64(writtenDecimals(text)))
+	near := func(v, want, tol float64) bool {
+		return math.Abs(v-want) <= tol+1e-9*max(1, math.Abs(want))
+	}
+	switch ind.Unit {
+	case vs.UnitPercent:
+		if val.percent {
+			return near(val.num, ratio, half/100)
+		}
+		return near(val.num, ratio, half) || near(val.num/100, ratio, half/100)
+	case vs.UnitRatePer10k:
+		return near(val.num, ratio*10000, half)
+	}
+	return true
+}
+
+// ratioWords renders a numerator over a denominator as the indicator's
+// value: 87.5% or a rate of 41.3 per 10,000.
+func ratioWords(ind *vs.Indicator, ratio float64) string {
+	if ind.Unit == vs.UnitPercent {
+		return formatNum(math.Round(ratio*1e4)/100) + "%"
+	}
+	return formatNum(math.Round(ratio*1e6)/100) + " per 10,000"
+}
+
+// writtenDecimals counts the digits after the decimal point of the number
+// written in s ("87.5%" has 1, "1,234" none); a number in exponent form
+// counts as precise.
+func writtenDecimals(s string) int {
+	s = trimCell(s)
+	if strings.ContainsAny(s, "eE") {
+		return 15
+	}
+	_, frac, ok := strings.Cut(s, ".")
+	if !ok {
+		return 0
+	}
+	n := 0
+	for n < len(frac) && frac[n] >= '0' && frac[n] <= '9' {
+		n++
+	}
+	return n
+}
+
 // end applies the percent column rule once the table is read: the plain
 // numbers of percent indicators in one Value column are all fractions or
 // all percentages.
 func (r *reader) end(t *table) {
+	if t.trans != nil {
+		r.endTransposed(t)
+		return
+	}
 	if t.frac >= 0 && t.over >= 0 {
 		later := t.fracAt
 		if t.over > t.frac {
@@ -880,8 +1097,12 @@ func (rc *rowCtx) indicator() (ind *vs.Indicator, idx uint32, at where) {
 }
 
 // team reads the row's Team cell: an absent column or a blank cell is the
-// whole authority. team is "" when the text is unknown, which is reported.
+// whole authority, except that a sheet named by a team and having no Team
+// column is that team's. team is "" when the text is unknown, which is reported.
 func (rc *rowCtx) team() (team string, idx uint32) {
+	if rc.t.cols[fTeam] < 0 && rc.t.team.ok {
+		return rc.t.team.id, rc.t.team.idx // a sheet per team
+	}
 	text, at := rc.get(fTeam)
 	if trimCell(text) == "" {
 		return vs.AuthorityTeam, rc.r.m.authority

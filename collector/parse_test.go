@@ -163,6 +163,12 @@ func TestHeaderAliases(t *testing.T) {
 		"Numerator": fNumerator, "Denominator": fDenominator, "Status": fStatus,
 		"Commentary": fCommentary, "Comment": fCommentary, "Notes": fCommentary,
 		"Outcome": fOutcome, "Outcomes": fOutcome, "Impact": fOutcome,
+		// As case-management exports and trackers head them.
+		"Reporting Month": fPeriod, "Month ending": fPeriod, "Period ending": fPeriod,
+		"KPI name": fIndicator, "KPI Description": fIndicator, "Measure name": fIndicator, "Indicator description": fIndicator,
+		"Team Name": fTeam, "Service area": fTeam,
+		"Percentage": fValue, "%": fValue, "Figure": fValue, "Rate": fValue, "Score": fValue, "Count": fValue, "Number": fValue,
+		"Narrative": fCommentary,
 	} {
 		if got, ok := fieldOf(header); !ok || got != want {
 			t.Errorf("fieldOf(%q) = %v, %v; want %v", header, got, ok, want)

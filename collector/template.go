@@ -483,6 +483,10 @@ func (t *templater) instructions() {
 		{"Commentary, Outcome", "Commentary says what the figure shows and why; Outcome says what is being done and what has " +
 			"changed as a result. Both are printed in public committee papers: never name a child or family, and never " +
 			"give details that could identify one."},
+		{"Other column names", t.columnNames()},
+		{"Other layouts", "A scorecard (one row per indicator, one column per month, such as Apr-25, or bare months Apr … Mar " +
+			"under a year such as 2025/26 in the row above), a data sheet with months down the rows and one column per indicator, " +
+			"and a workbook with a sheet per team, named after the team, are read too. The validation report names the layout it found."},
 		{"", ""},
 		{"How to submit it", "Save the workbook as .xlsx and submit it in one of three ways. " +
 			"Whichever you use, the whole file is checked first: if any cell has a problem, nothing is stored, " +
@@ -504,6 +508,27 @@ func (t *templater) instructions() {
 	t.style(s, 2, 2, 2, len(rows), t.wrap)
 	t.style(s, 1, 1, 1, 1, t.title)
 	t.widths(s, 24, 110)
+}
+
+// columnNames tells that files made otherwise than from this template are
+// read too, with the other headers each column is known by, the
+// configuration's own names among them.
+func (t *templater) columnNames() string {
+	var b strings.Builder
+	b.WriteString("Files made otherwise, such as a case management system's export, are read too, with their columns headed in other words: " +
+		"Period as Month, Date, Reporting month, Month ending or Period ending; Indicator as Measure, KPI, KPI name, KPI description or Measure name; " +
+		"Team as Area, Locality, Service, Team name or Service area; Value as Actual, Result, Percentage, %, Figure, Rate, Score, Count or Number. " +
+		"Without a Value column, a percentage or rate is worked out from Numerator and Denominator; where both are given, a value that disagrees with them is rejected.")
+	var own []string
+	for i, names := range t.cat.Columns.Lists() {
+		if len(names) > 0 {
+			own = append(own, fieldNames[i]+" as "+strings.Join(names, ", "))
+		}
+	}
+	if len(own) > 0 {
+		b.WriteString(" This authority's own names are read too: " + strings.Join(own, "; ") + ".")
+	}
+	return b.String()
 }
 
 // capUTF16 shortens s to at most n UTF-16 code units, as Excel counts,

@@ -192,6 +192,8 @@ func TestTemplateSheets(t *testing.T) {
 		"leave it blank for the whole authority", "87.5% or 0.875", "- or n/a", "c, x, * or <5",
 		"actual, or provisional", "public committee papers", "never name a child",
 		"vitalsigns ingest FILE", "inbox folder", "Upload the file", "formatted as text",
+		"Reporting month", "KPI description", "worked out from Numerator and Denominator",
+		"bare months Apr … Mar", "a sheet per team",
 	} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("Instructions do not say %q:\n%s", want, text.String())
@@ -714,5 +716,24 @@ func TestTemplateLibreOffice(t *testing.T) {
 	}
 	if diff := cmp.Diff(tmplFilledWant(), got, tmplIgnoreStored); diff != "" {
 		t.Errorf("stored from Calc's file (-want +got):\n%s", diff)
+	}
+}
+
+// The instructions name the configuration's own column names; the Data
+// sheet's header stays the template's.
+func TestTemplateConfiguredColumns(t *testing.T) {
+	cat := tmplCatalogue(t)
+	cat.Columns = vs.ColumnNames{Value: []string{"Rate (%)"}, Indicator: []string{"PI ref"}}
+	f := tmplOpen(t, tmplWrite(t, cat))
+	var text strings.Builder
+	for _, r := range tmplRows(t, f, collector.TemplateInstructions) {
+		text.WriteString(strings.Join(r, " ") + "\n")
+	}
+	const want = "This authority's own names are read too: Indicator as PI ref; Value as Rate (%)."
+	if !strings.Contains(text.String(), want) {
+		t.Errorf("Instructions do not say %q:\n%s", want, text.String())
+	}
+	if got := tmplRows(t, f, collector.TemplateData)[0]; !slices.Equal(got, collector.TemplateHeader()) {
+		t.Errorf("Data header %q, want %q", got, collector.TemplateHeader())
 	}
 }

@@ -2,8 +2,10 @@ package collector
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	vs "github.com/vitalsigns/vitalsigns"
 )
@@ -52,20 +54,24 @@ func shownLabel(l label, text string) string {
 // period are reported, and the second is not read.
 func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos func(int) where) bool {
 	var pcs []periodCol
+	var bares []bareCol
 	for i, c := range cells {
 		if trimCell(c) == "" {
 			continue
 		}
-		if _, ok := fieldOf(c); ok {
+		if _, ok := r.names.field(c); ok {
 			continue
 		}
 		l, err := r.periodLabel(c, i)
 		if err != nil {
+			if b, ok := parseBare(c); ok {
+				bares = append(bares, bareCol{col: i, l: b, text: trimCell(c)})
+			}
 			continue // Target, RAG, England, Trend…: not read
 		}
 		pcs = append(pcs, periodCol{col: i, l: l, shown: shownLabel(l, c)})
 	}
-	if len(pcs) < minPeriodCols {
+	if len(pcs)+len(bares) < minPeriodCols {
 		return false
 	}
 	if cols[fIndicator] < 0 {
@@ -76,10 +82,23 @@ func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos f
 		// cannot pass silently: every name is checked against the
 		// catalogue.
 		first := slices.IndexFunc(cells, func(c string) bool { return trimCell(c) != "" })
-		if len(pcs) < minBlankNamePeriods || first < 1 || first > pcs[0].col {
+		firstPeriod := len(cells)
+		if len(pcs) > 0 {
+			firstPeriod = pcs[0].col
+		}
+		if len(bares) > 0 {
+			firstPeriod = min(firstPeriod, bares[0].col)
+		}
+		if len(pcs)+len(bares) < minBlankNamePeriods || first < 1 || first > firstPeriod {
 			return false
 		}
 		cols[fIndicator] = first - 1
+	}
+	if len(bares) > 0 {
+		// Months or quarters with no year of their own: a year row above.
+		pcs = append(pcs, r.barePeriods(t, bares, pos)...)
+		slices.SortFunc(pcs, func(a, b periodCol) int { return a.col - b.col })
+		r.layouts |= 1 << layoutYearRowBit
 	}
 	seen := map[labelKey]int{}
 	kept := pcs[:0]
@@ -106,8 +125,59 @@ func (r *reader) wideHeader(t *table, cols [numFields]int, cells []string, pos f
 	for _, f := range []field{fIndicator, fTeam, fCommentary, fOutcome} {
 		wideCols[f] = cols[f]
 	}
+	first := !t.found
 	t.found, t.wide, t.cols, t.periods = true, true, wideCols, kept
+	// The scorecard's own Target and RAG columns are not read; a target
+	// is checked against the configured one, and the report says that
+	// the RAG ratings were not used.
+	t.target = -1
+	for i, c := range cells {
+		switch headerKey(c) {
+		case "target":
+			if t.target < 0 {
+				t.target = i
+			}
+		case "rag", "ragrating", "ragstatus":
+			if first {
+				r.warns = append(r.warns, r.located(pos(i), "", "the file's RAG ratings (this column) were not used: "+
+					"Vital Signs rates each figure against the configured thresholds", ""))
+				first = false
+			}
+		}
+	}
 	return true
+}
+
+// checkTarget warns when a scorecard row's own Target differs, beyond the
+// rounding of the cell as written, from the configured target for the
+// row's indicator, team and latest period: the committee would otherwise
+// see two targets.
+func (r *reader) checkTarget(ind *vs.Indicator, team string, p vs.Period, text string, i int, at where) {
+	val, err := parseValue(text)
+	if err != nil || val.kind != valueNumber {
+		return
+	}
+	th, ok := ind.ThresholdFor(team, p)
+	if !ok || th.Target == nil {
+		return
+	}
+	v, half := val.num, 0.5*math.Pow(10, -float64(writtenDecimals(text)))
+	if r.cellFormat(i)&sheetFmtPercent != 0 {
+		val.percent = true
+	}
+	switch {
+	case ind.Unit != vs.UnitPercent:
+	case val.percent && strings.Contains(text, "%"):
+		half /= 100
+	case val.percent:
+	case v > 1:
+		v, half = v/100, half/100
+	}
+	if math.Abs(v-*th.Target) <= half+1e-9*max(1, math.Abs(v)) {
+		return
+	}
+	r.warns = append(r.warns, r.located(at, "Target", fmt.Sprintf("the file's target %s for indicator %s differs from the configured target (%s for %s): the configured one is used",
+		vs.Quote(trimCell(text)), ind.ID, ind.Format(*th.Target), p), "change the target in the configuration, or leave the Target column out"))
 }
 
 // minBlankNamePeriods is how many period headings a row needs to be taken
@@ -128,6 +198,9 @@ type wideFigure struct {
 // that is not blank is one observation. A row with no such cell (a section
 // heading, a note, an indicator with no figures yet) is not read.
 func (r *reader) wideData(t *table, cells []string, pos func(int) where) {
+	if t.years.used && r.yearBlock(t, cells, pos) {
+		return // the year row or header of the next block
+	}
 	cell := func(i int) string {
 		if i < len(cells) {
 			return cells[i]
@@ -210,6 +283,9 @@ func (r *reader) wideData(t *table, cells []string, pos func(int) where) {
 	}
 	if latest >= 0 {
 		figs[latest].o.Commentary, figs[latest].o.Outcome = commentary, outcome
+		if t.target >= 0 && trimCell(cell(t.target)) != "" {
+			r.checkTarget(ind, team, figs[latest].o.Period, cell(t.target), t.target, pos(t.target))
+		}
 	}
 	for _, f := range figs {
 		if !f.drop {

@@ -297,10 +297,10 @@ func TestLayoutDetection(t *testing.T) {
 		{"wide under titles", "Scorecard,,\nSeptember 2025,,\n\nKPI,Sep-25,Oct-25\nreferrals,1,2\n", LayoutWide, 2, nil},
 		{"wide, period headers left of the indicator", "Sep-25,Oct-25,Indicator\n1,2,referrals\n", LayoutWide, 2, nil},
 		{"one period column is not a scorecard", "Indicator,Sep-25,Target\nreferrals,1,2\n", LayoutLong, 0, []string{
-			"x.csv: no table found: expected a header row within the first 20 rows naming the columns Period, Indicator and Value (and optionally Team, Numerator, Denominator, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1",
+			"x.csv: no table found: expected a header row within the first 20 rows naming the columns Period, Indicator and Value (or Numerator and Denominator; and optionally Team, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1, or a Period column and one column per indicator",
 		}},
 		{"periods without an indicator column", "Name,Sep-25,Oct-25\nreferrals,1,2\n", LayoutLong, 0, []string{
-			"x.csv: no table found: expected a header row within the first 20 rows naming the columns Period, Indicator and Value (and optionally Team, Numerator, Denominator, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1",
+			"x.csv: no table found: expected a header row within the first 20 rows naming the columns Period, Indicator and Value (or Numerator and Denominator; and optionally Team, Status, Commentary, Outcome), or, for a scorecard, an Indicator column and one column per period headed like Apr-24 or 2024-25 Q1, or a Period column and one column per indicator",
 		}},
 		{"ignored columns", "Indicator,Status,Value,Numerator,Sep-25,Oct-25,England,RAG\nreferrals,Red,9,9,1,2,3,Red\n", LayoutWide, 2, nil},
 		{"a heading in the indicator column", "Ref,Indicator,Sep-25,Oct-25\n,Front Door,,\n1,referrals,1,2\n", LayoutWide, 2, nil},

@@ -291,7 +291,29 @@ func build(docs []*doc) (*vs.Catalogue, vs.Problems) {
 			if name == "" {
 				name = t.ID
 			}
-			cat.Teams = append(cat.Teams, vs.Team{ID: t.ID, Name: name, Parent: t.Parent})
+			var aliases []string
+			for j, a := range t.Aliases {
+				if NormaliseName(a) == "" {
+					probs = append(probs, d.problem(fmt.Sprintf("%s.aliases[%d]", path, j), fmt.Sprintf("team alias %s has no letters or digits", vs.Quote(a))))
+					continue
+				}
+				aliases = append(aliases, a)
+			}
+			cat.Teams = append(cat.Teams, vs.Team{ID: t.ID, Name: name, Parent: t.Parent, Aliases: aliases})
+		}
+		// A name or alias must name one team only, or a Team cell or a
+		// sheet's name would be ambiguous.
+		auth, _ := cat.Team(vs.AuthorityTeam)
+		owner := map[string]string{NormaliseName(vs.AuthorityTeam): vs.AuthorityTeam, NormaliseName(auth.Name): vs.AuthorityTeam}
+		for i, t := range cat.Teams {
+			for _, n := range append([]string{t.ID, t.Name}, t.Aliases...) {
+				k := NormaliseName(n)
+				if o, ok := owner[k]; ok && o != t.ID {
+					probs = append(probs, d.problem(fmt.Sprintf("teams[%d]", i), fmt.Sprintf("name or alias %s is also used by team %s", vs.Quote(n), vs.Quote(o))))
+					continue
+				}
+				owner[k] = t.ID
+			}
 		}
 		for i, t := range d.file.Teams {
 			if t.Parent != "" && !ids[t.Parent] {
@@ -376,7 +398,66 @@ func build(docs []*doc) (*vs.Catalogue, vs.Problems) {
 		}
 	}
 	probs = append(probs, privacy(docs, cat)...)
+	probs = append(probs, columns(docs, cat)...)
 	return cat, probs
+}
+
+// ColumnKey folds a column header as the collector matches headers: case,
+// space and punctuation do not matter, and "%" is the word "percent".
+func ColumnKey(s string) string {
+	return strings.ReplaceAll(NormaliseName(s), " ", "")
+}
+
+// columns merges the column names (a later file's list for a column
+// replaces an earlier one's) and checks that each names one column only.
+func columns(docs []*doc, cat *vs.Catalogue) vs.Problems {
+	var probs vs.Problems
+	var merged fileColumns
+	from := make([]*doc, len(merged.lists()))
+	for _, d := range docs {
+		if d.file.Columns == nil {
+			continue
+		}
+		for i, l := range d.file.Columns.lists() {
+			if *l != nil {
+				*merged.lists()[i] = *l
+				from[i] = d
+			}
+		}
+	}
+	type owner struct {
+		field, name string
+	}
+	owners := map[string]owner{}
+	fields := vs.ColumnFields()
+	for i, l := range merged.lists() {
+		for j, name := range *l {
+			path := fmt.Sprintf("columns.%s[%d]", fields[i], j)
+			k := ColumnKey(name)
+			if k == "" {
+				probs = append(probs, from[i].problem(path, fmt.Sprintf("column name %s has no letters or digits", vs.Quote(name))))
+				continue
+			}
+			if o, ok := owners[k]; ok {
+				if o.field == fields[i] {
+					probs = append(probs, from[i].problem(path, fmt.Sprintf("column name %s is given twice for %s (as %s)", vs.Quote(name), fields[i], vs.Quote(o.name))))
+				} else {
+					probs = append(probs, from[i].problem(path, fmt.Sprintf("column name %s is given for both %s and %s", vs.Quote(name), o.field, fields[i])))
+				}
+				continue
+			}
+			owners[k] = owner{fields[i], name}
+		}
+	}
+	for _, l := range merged.lists() {
+		if len(*l) == 0 {
+			*l = nil // an empty list adds nothing, as an absent one
+		}
+	}
+	cat.Columns = vs.ColumnNames{Period: merged.Period, Indicator: merged.Indicator, Team: merged.Team, Value: merged.Value,
+		Numerator: merged.Numerator, Denominator: merged.Denominator, Status: merged.Status,
+		Commentary: merged.Commentary, Outcome: merged.Outcome}
+	return probs
 }
 
 // privacy merges the privacy patterns by name and checks that each

@@ -43,7 +43,19 @@ func TestLoadBad(t *testing.T) {
 			`unknown_key.bad.yaml:5:3: unknown key "region" (known keys here: name, la_code, statistical_neighbours)`,
 			`unknown_key.bad.yaml:8:5: unknown key "colour" (known keys here: ` + indicatorKey + `)`,
 			`unknown_key.bad.yaml:11:9: unknown key "green" (known keys here: team, from, target, amber, red, tolerance)`,
-			`unknown_key.bad.yaml:12:1: unknown key "alerts_typo" (known keys here: authority, teams, indicators, committees, privacy, spc)`,
+			`unknown_key.bad.yaml:12:1: unknown key "alerts_typo" (known keys here: authority, teams, indicators, committees, privacy, spc, columns)`,
+			`unknown_key.bad.yaml:14:3: unknown key "values" (known keys here: period, indicator, team, value, numerator, denominator, status, commentary, outcome)`,
+		},
+		"team_aliases.bad.yaml": {
+			`team_aliases.bad.yaml:5:22: teams[0].aliases[1]: team alias "--" has no letters or digits`,
+			`team_aliases.bad.yaml:6:5: teams[1]: name or alias "north" is also used by team "north"`,
+			`team_aliases.bad.yaml:8:5: teams[2]: name or alias "Example Council" is also used by team "authority"`,
+		},
+		"columns.bad.yaml": {
+			// Listed by the column they are met in, in catalogue order.
+			`columns.bad.yaml:3:11: columns.value[0]: column name "Rate (%)" is given for both team and value`,
+			`columns.bad.yaml:3:23: columns.value[1]: column name "--" has no letters or digits`,
+			`columns.bad.yaml:4:23: columns.indicator[1]: column name "pi-ref" is given twice for indicator (as "PI ref")`,
 		},
 		"privacy.bad.yaml": {
 			`privacy.bad.yaml:3:13: privacy.patterns[0].name: pattern name "Mosaic-ID" must be snake_case (a-z, 0-9, _)`,
@@ -251,7 +263,7 @@ func TestLoadGood(t *testing.T) {
 			c.Authority = vs.Authority{Name: "Anytown Borough Council", LACode: "380", StatisticalNeighbours: "sn_model_2025"}
 			c.Teams = []vs.Team{
 				{ID: "social_care", Name: "Children's Social Care"},
-				{ID: "north", Name: "North locality", Parent: "social_care"},
+				{ID: "north", Name: "North locality", Parent: "social_care", Aliases: []string{"North", "North team"}},
 				{ID: "south", Name: "South locality", Parent: "social_care"},
 				{ID: "north_cin", Name: "North children in need team", Parent: "north"},
 				{ID: "leaving_care", Name: "leaving_care"}, // a team without a name is called by its id
@@ -280,6 +292,16 @@ func TestLoadGood(t *testing.T) {
 				{From: vs.Date{Year: 2025, Month: time.April, Day: 1}, Reason: "New front door model (MASH) went live"},
 				{From: vs.Date{Year: 2026, Month: time.January, Day: 12}, Reason: "Early help triage moved to the MASH"},
 			}}
+		}},
+		{"columns.good.yaml", func(c *vs.Catalogue) {
+			c.Columns = vs.ColumnNames{
+				Value:     []string{"Rate (%)", "Outturn"},
+				Indicator: []string{"PI ref", "PI description"},
+				Period:    []string{"Snapshot month"}, Team: []string{"Hub"},
+				Numerator: []string{"Children seen"}, Denominator: []string{"Children due"},
+				Commentary: []string{"Narrative"},
+				// outcome: [] adds nothing.
+			}
 		}},
 		{"thresholds_from.good.yaml", func(c *vs.Catalogue) {
 			ind, _ := c.Indicator("caseload_avg")

@@ -18,7 +18,7 @@ func Marshal(cat *vs.Catalogue) ([]byte, error) {
 		f.Authority = &fileAuthority{Name: cat.Authority.Name, LACode: cat.Authority.LACode, StatisticalNeighbours: cat.Authority.StatisticalNeighbours}
 	}
 	for _, t := range cat.Teams {
-		f.Teams = append(f.Teams, fileTeam{ID: t.ID, Name: t.Name, Parent: t.Parent})
+		f.Teams = append(f.Teams, fileTeam{ID: t.ID, Name: t.Name, Parent: t.Parent, Aliases: t.Aliases})
 	}
 	for _, ind := range cat.Indicators {
 		f.Indicators = append(f.Indicators, fileIndicatorOf(ind))
@@ -53,6 +53,10 @@ func Marshal(cat *vs.Catalogue) ([]byte, error) {
 	if cat.SPCExcelParity {
 		f.SPC = &fileSPCRules{ExcelParity: &cat.SPCExcelParity}
 	}
+	if c := cat.Columns; !c.Empty() {
+		f.Columns = &fileColumns{Period: c.Period, Indicator: c.Indicator, Team: c.Team, Value: c.Value,
+			Numerator: c.Numerator, Denominator: c.Denominator, Status: c.Status, Commentary: c.Commentary, Outcome: c.Outcome}
+	}
 	var root yaml.Node
 	if err := root.Encode(f); err != nil {
 		return nil, fmt.Errorf("encode config: %w", err)
@@ -68,6 +72,8 @@ func Marshal(cat *vs.Catalogue) ([]byte, error) {
 	buf.WriteString("# alone. Otherwise teams are judged by the authority's, except for an indicator\n")
 	buf.WriteString("# with aggregation: sum (counts, money): a team's share of a total is not rated\n")
 	buf.WriteString("# against the whole authority's boundaries.\n")
+	buf.WriteString("# columns: lists the authority's own names for input files' columns\n")
+	buf.WriteString("# (columns: {value: [Rate (%)], indicator: [PI ref]}), beside the built-in ones.\n")
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(&root); err != nil {

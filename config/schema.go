@@ -18,6 +18,28 @@ type File struct {
 	Committees []fileCommittee `yaml:"committees,omitempty"`
 	Privacy    *filePrivacy    `yaml:"privacy,omitempty"`
 	SPC        *fileSPCRules   `yaml:"spc,omitempty"`
+	Columns    *fileColumns    `yaml:"columns,omitempty"`
+}
+
+// fileColumns adds, per column of an input file, the headers an
+// authority's own exports use for it: columns: {value: [Rate (%)]}. A later
+// file's list for a column replaces an earlier one's.
+type fileColumns struct {
+	Period      []string `yaml:"period,omitempty"`
+	Indicator   []string `yaml:"indicator,omitempty"`
+	Team        []string `yaml:"team,omitempty"`
+	Value       []string `yaml:"value,omitempty"`
+	Numerator   []string `yaml:"numerator,omitempty"`
+	Denominator []string `yaml:"denominator,omitempty"`
+	Status      []string `yaml:"status,omitempty"`
+	Commentary  []string `yaml:"commentary,omitempty"`
+	Outcome     []string `yaml:"outcome,omitempty"`
+}
+
+// lists returns pointers to the lists, in the order of
+// vitalsigns.ColumnFields.
+func (c *fileColumns) lists() []*[]string {
+	return []*[]string{&c.Period, &c.Indicator, &c.Team, &c.Value, &c.Numerator, &c.Denominator, &c.Status, &c.Commentary, &c.Outcome}
 }
 
 // fileSPCRules are the settings of every SPC chart.
@@ -49,9 +71,10 @@ type fileAuthority struct {
 }
 
 type fileTeam struct {
-	ID     string `yaml:"id"`
-	Name   string `yaml:"name,omitempty"`
-	Parent string `yaml:"parent,omitempty"`
+	ID      string   `yaml:"id"`
+	Name    string   `yaml:"name,omitempty"`
+	Parent  string   `yaml:"parent,omitempty"`
+	Aliases []string `yaml:"aliases,omitempty"`
 }
 
 type fileIndicator struct {
