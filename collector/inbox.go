@@ -234,7 +234,9 @@ func (in *Inbox) Run(ctx context.Context) error {
 				if ctx.Err() != nil {
 					return nil
 				}
-				r.process(ctx, name)
+				if r.waiting(name) { // else changed or gone: taken as new, if still there
+					r.process(ctx, name)
+				}
 			}
 		case <-rescanTick.C:
 			if err := r.mkdirs(); err != nil {

@@ -66,8 +66,11 @@ const (
 	// recordWait bounds the wait for the write lock when recording a
 	// failed ingest (the failure may be that the lock stayed taken).
 	recordWait = 5 * time.Second
-	// checkpointWait bounds a checkpoint's wait for readers to finish.
-	checkpointWait = time.Second
+	// checkpointWait bounds a checkpoint's wait for readers to finish; an
+	// ingest's own waits less, not to hold up the next writer (the
+	// checkpoint holds the write lock) or the ingest's caller.
+	checkpointWait       = time.Second
+	ingestCheckpointWait = 200 * time.Millisecond
 	// journalSizeLimit is the size the write-ahead log is cut back to when
 	// it starts again from the beginning: about what SQLite's automatic
 	// checkpoints (every 1000 pages) let it reach.
@@ -437,7 +440,7 @@ func (s *Store) apply(ctx context.Context, src vs.Source, obs vs.Observations, w
 	s.afterWrite(ctx)
 	// A large file grows the write-ahead log by its size; cut it back now
 	// rather than leave it at its largest.
-	if err := s.Checkpoint(ctx); err != nil {
+	if err := s.checkpoint(ctx, ingestCheckpointWait); err != nil {
 		s.log.Debug("checkpoint after ingest", "store", s.path, "err", err)
 	}
 	return res, nil
@@ -548,9 +551,12 @@ func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.0000
 // Checkpoint copies the write-ahead log into the database and truncates
 // the log, waiting at most a second for readers of older snapshots to
 // finish; if they did not, it returns ErrBusy and the log keeps its size
-// until a later checkpoint. Ingest checkpoints after each file; a
-// long-running process (serve) calls it when idle.
-func (s *Store) Checkpoint(ctx context.Context) (err error) {
+// until a later checkpoint (or is cut back to journal_size_limit when it
+// next starts again). Ingest checkpoints after each file, waiting less; a
+// long-running process (serve) calls it now and then.
+func (s *Store) Checkpoint(ctx context.Context) error { return s.checkpoint(ctx, checkpointWait) }
+
+func (s *Store) checkpoint(ctx context.Context, wait time.Duration) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
@@ -559,7 +565,7 @@ func (s *Store) Checkpoint(ctx context.Context) (err error) {
 	// The checkpoint waits for readers under busy_timeout: a short one
 	// here, put back before the connection returns to the pool (or the
 	// connection is dropped).
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", checkpointWait.Milliseconds())); err != nil {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", wait.Milliseconds())); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	defer func() {
