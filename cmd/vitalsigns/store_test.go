@@ -158,3 +158,33 @@ func TestServeCountsCLIIngestFailures(t *testing.T) {
 		}
 	}
 }
+
+// Several ingest processes started at once on a new data directory race
+// to create the store, then queue for its write lock: every file gets in.
+func TestParallelCLIIngests(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	const n = 5
+	type result struct {
+		out  string
+		code int
+	}
+	results := make(chan result, n)
+	for i := range n {
+		file := agencyCSV(t, dir, fmt.Sprintf("f%d.csv", i), 20+i)
+		go func() {
+			cmd := command(t, "--data-dir", data, "ingest", file)
+			out, _ := cmd.CombinedOutput()
+			results <- result{string(out), cmd.ProcessState.ExitCode()}
+		}()
+	}
+	for range n {
+		if r := <-results; r.code != exitOK {
+			t.Errorf("a parallel ingest exited %d:\n%s", r.code, r.out)
+		}
+	}
+	srcs, _, _ := vitalsigns(t, "--data-dir", data, "sources")
+	if got := strings.Count(srcs, "accepted"); got != n {
+		t.Errorf("%d accepted sources, want %d:\n%s", got, n, srcs)
+	}
+}
