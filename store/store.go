@@ -133,7 +133,7 @@ type busyError struct {
 }
 
 func (e *busyError) Error() string {
-	return fmt.Sprintf("store busy: its write lock was taken for longer than the lock timeout (%v)", e.wait)
+	return fmt.Sprintf("store busy: another connection held its write lock for more than %v", e.wait)
 }
 func (e *busyError) Is(target error) bool { return target == ErrBusy }
 func (e *busyError) Unwrap() error        { return e.err }
@@ -285,8 +285,8 @@ func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
 	return tx, nil
 }
 
-// commit commits tx, which wrote the failures taken by takeFailures
-// (n of them), and forgets those once they are committed: under mu, so
+// commit commits tx, which wrote the first n failures kept (see
+// flushFailures), and forgets those once they are committed: under mu, so
 // that IngestStats counts each either as kept or as stored, never both.
 func (s *Store) commit(tx *sql.Tx, n int) error {
 	s.mu.Lock()
