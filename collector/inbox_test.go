@@ -556,13 +556,13 @@ func (l *flakyLedger) Ingest(ctx context.Context, src vs.Source, obs vs.Observat
 }
 
 // A file that cannot be stored stays in the inbox, unmoved and without a
-// report, and is ingested at the next rescan.
+// report, and is ingested when it is tried again (after RetryMin).
 func TestInboxRetriesAfterError(t *testing.T) {
 	h := newHarness(t)
 	ledger := &flakyLedger{Ledger: h.store}
 	ledger.fail.Store(1)
 	h.inbox.Ledger = ledger
-	h.inbox.Rescan = 400 * time.Millisecond
+	h.inbox.RetryMin = 400 * time.Millisecond
 	h.start()
 
 	h.drop("returns.csv", []byte(goodCSV(2, 0)))
