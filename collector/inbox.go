@@ -37,10 +37,12 @@ const (
 //
 // Which files: regular files directly in Dir whose name ends in .xlsx or
 // .csv (any case). Dotfiles (including LibreOffice's .~lock files), Excel's
-// "~$" owner files, names ending in .tmp or .part, symbolic links,
-// directories and anything in subfolders (processed/ and rejected/ among
-// them) are ignored. Only base names inside Dir are ever opened or moved,
-// so a name cannot reach outside it.
+// "~$" owner files, names ending in .tmp or .part and anything in
+// subfolders (processed/ and rejected/ among them) are ignored. A symbolic
+// link, folder, named pipe, socket or device named like a workbook is
+// moved to rejected/ with a report saying why, never read or followed.
+// Only base names inside Dir are ever opened or moved, so a name cannot
+// reach outside it.
 //
 // When a file is taken: once it is complete. A file that arrived by rename
 // (a CREATE event followed by no WRITE, as when a program writes a
@@ -340,7 +342,11 @@ func (r *inbox) scan() {
 		return
 	}
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !inboxFile(e.Name()) || r.waiting(e.Name()) {
+		if !inboxFile(e.Name()) || r.waiting(e.Name()) {
+			continue
+		}
+		if !e.Type().IsRegular() {
+			r.refuseSpecial(e.Name())
 			continue
 		}
 		if _, ok := r.pending[e.Name()]; !ok {
@@ -416,6 +422,9 @@ func (r *inbox) ready(settle time.Duration) []string {
 				r.log.Error("stat inbox file", "file", name, "err", err)
 			}
 			delete(r.pending, name)
+			if err == nil {
+				r.refuseSpecial(name)
+			}
 			continue
 		}
 		if fi.Size() != c.size || !fi.ModTime().Equal(c.mtime) {
@@ -435,6 +444,34 @@ func (r *inbox) ready(settle time.Duration) []string {
 		names[i] = f.name
 	}
 	return names
+}
+
+// refuseSpecial moves an entry named like a workbook that is not a regular
+// file (a symbolic link, a folder, a named pipe, a socket or a device) into
+// rejected/ with a report saying why, so that it does not sit in the inbox
+// unexplained. Nothing is read from it and a link is never followed: the
+// entry itself is moved (rename does not follow links).
+func (r *inbox) refuseSpecial(name string) {
+	fi, err := os.Lstat(filepath.Join(r.dir, name))
+	if err != nil || fi.Mode().IsRegular() {
+		return
+	}
+	what := "not a regular file"
+	switch m := fi.Mode(); {
+	case m&fs.ModeSymlink != 0:
+		what = "a symbolic link: links are not followed, so that nothing outside the inbox is read; save or copy the workbook itself into the inbox"
+	case m.IsDir():
+		what = "a folder named like a workbook: the inbox takes files only"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO), not a file: nothing was read from it"
+	case m&fs.ModeSocket != 0:
+		what = "a socket, not a file"
+	case m&fs.ModeDevice != 0:
+		what = "a device, not a file"
+	}
+	rep := &Report{File: name, Problems: vs.Problems{{File: name, Reason: "refused: " + what}}}
+	r.log.Warn("inbox entry refused: not a regular file", "file", name, "mode", fi.Mode().Type().String(), "reason", what)
+	r.move(name, rep, fi)
 }
 
 // process ingests one complete file and moves it with its report. Errors
