@@ -37,6 +37,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -138,12 +139,26 @@ func (e *busyError) Error() string {
 func (e *busyError) Is(target error) bool { return target == ErrBusy }
 func (e *busyError) Unwrap() error        { return e.err }
 
-// fault makes SQLITE_BUSY an ErrBusy; other errors are returned as they
-// are.
+// fullError is SQLITE_FULL: the disk (or the file system's quota) is
+// full. It is errors.Is syscall.ENOSPC, as a full disk is everywhere
+// else, so that callers tell the user so without knowing SQLite.
+type fullError struct{ err error }
+
+func (e *fullError) Error() string        { return "the store's disk is full: " + e.err.Error() }
+func (e *fullError) Is(target error) bool { return target == syscall.ENOSPC }
+func (e *fullError) Unwrap() error        { return e.err }
+
+// fault makes SQLITE_BUSY an ErrBusy and SQLITE_FULL an error that
+// errors.Is syscall.ENOSPC; other errors are returned as they are.
 func (s *Store) fault(err error) error {
 	var se *sqlite.Error
-	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY {
-		return &busyError{wait: s.lockTimeout, err: err}
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY:
+			return &busyError{wait: s.lockTimeout, err: err}
+		case sqlite3.SQLITE_FULL:
+			return &fullError{err: err}
+		}
 	}
 	return err
 }
@@ -321,7 +336,11 @@ func (s *Store) Close() error {
 // content (sha256) was already accepted is a no-op reported by
 // Result.Duplicate.
 func (s *Store) Ingest(ctx context.Context, src vs.Source, obs vs.Observations) (vs.IngestResult, error) {
-	return s.apply(ctx, src, obs, true)
+	res, err := s.apply(ctx, src, obs, true)
+	if err != nil && !errors.Is(err, ErrBusy) && !errors.Is(err, syscall.ENOSPC) {
+		err = s.fault(err) // SQLITE_FULL from an insert, say
+	}
+	return res, err
 }
 
 // Plan reports what Ingest would do, writing nothing.
