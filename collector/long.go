@@ -1150,3 +1150,11 @@ func (rc *rowCtx) text(f field) string {
 	rc.r.checkPrivacy(f, at, s)
 	return rc.r.intern(s)
 }
+
+// cellAt is the row's cell i, or "" past its last cell.
+func cellAt(cells []string, i int) string {
+	if i < len(cells) {
+		return cells[i]
+	}
+	return ""
+}

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"fmt"
+	"slices"
 
 	vs "github.com/vitalsigns/vitalsigns"
 )
@@ -87,20 +88,8 @@ func (r *reader) transposedHeader(t *table, cols [numFields]int, cells []string,
 // row's period and the row's team. A row with no such cell (a note, a
 // month still to come) is not read.
 func (r *reader) transposedData(t *table, cells []string, pos func(int) where) {
-	cell := func(i int) string {
-		if i < len(cells) {
-			return cells[i]
-		}
-		return ""
-	}
-	figures := false
-	for _, tc := range t.trans {
-		if trimCell(cell(tc.col)) != "" {
-			figures = true
-			break
-		}
-	}
-	if !figures {
+	cell := func(i int) string { return cellAt(cells, i) }
+	if !slices.ContainsFunc(t.trans, func(tc transCol) bool { return trimCell(cellAt(cells, tc.col)) != "" }) {
 		return
 	}
 	r.rows++

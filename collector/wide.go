@@ -201,20 +201,8 @@ func (r *reader) wideData(t *table, cells []string, pos func(int) where) {
 	if t.years.used && r.yearBlock(t, cells, pos) {
 		return // the year row or header of the next block
 	}
-	cell := func(i int) string {
-		if i < len(cells) {
-			return cells[i]
-		}
-		return ""
-	}
-	figures := false
-	for _, pc := range t.periods {
-		if trimCell(cell(pc.col)) != "" {
-			figures = true
-			break
-		}
-	}
-	if !figures {
+	cell := func(i int) string { return cellAt(cells, i) }
+	if !slices.ContainsFunc(t.periods, func(pc periodCol) bool { return trimCell(cellAt(cells, pc.col)) != "" }) {
 		return
 	}
 	r.rows++
