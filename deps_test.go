@@ -21,6 +21,7 @@ var allowed = map[string][]string{
 	"collector":                      {"config", ""},
 	"store":                          {""},
 	"config":                         {""},
+	"benchmark":                      {""},
 	"demo":                           {"config", ""},
 	"":                               {},
 	"internal/testenv":               {},
