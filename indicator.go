@@ -96,6 +96,20 @@ type Benchmark struct {
 	Dataset     string // the file and column it was taken from
 }
 
+// DfEMeasure names one series of DfE's published statistics in the tidy
+// CSV format of DfE's statistics service.
+type DfEMeasure struct {
+	Measure string            // the column, e.g. "agency_rate_fte"
+	Where   map[string]string // filters picking the rows: column → value
+	// Scale takes the published figure into the indicator's unit: 0.01
+	// for DfE's percentages (held as fractions), 1 otherwise.
+	Scale float64
+	// Reference is the reference date with "{year}" for the year, e.g.
+	// "at 30 September {year}".
+	Reference   string
+	Publication string // the statistical release, "{year}" for the year
+}
+
 // Indicator is one entry of the indicator catalogue.
 type Indicator struct {
 	ID          string // snake_case, stable: a metric label, path and dropdown value
@@ -116,9 +130,13 @@ type Indicator struct {
 	// each team's sorted by From, oldest first.
 	Thresholds []Threshold
 	Benchmarks []Benchmark
-	Aliases    []string
-	SPC        SPCSettings
-	Alerts     AlertSettings
+	// DfE maps the indicator to a measure of DfE's published statistics,
+	// from which the England, region and statistical-neighbour
+	// benchmarks, rank and quartile band are drawn; nil for none.
+	DfE     *DfEMeasure
+	Aliases []string
+	SPC     SPCSettings
+	Alerts  AlertSettings
 }
 
 // AlertRule names one of the generated alerting rules that an indicator
@@ -335,11 +353,27 @@ func ColumnFields() []string {
 // Authority describes the council the service runs for.
 type Authority struct {
 	Name string
-	// LACode is DfE's three-digit local authority code, e.g. "380".
+	// LACode is DfE's local authority code as configured: the old
+	// three-digit code, e.g. "380", or a new E-code such as "E08000032".
 	LACode string
-	// StatisticalNeighbours names the statistical-neighbour model, e.g.
-	// "sn_model_2025".
+	// StatisticalNeighbours names DfE's statistical-neighbour model,
+	// "2025" or "2021"; empty means DefaultNeighbourModel.
 	StatisticalNeighbours string
+}
+
+// DefaultNeighbourModel is the statistical-neighbour model used when none
+// is configured.
+const DefaultNeighbourModel = "2025"
+
+// NeighbourModels lists the statistical-neighbour models, the default first.
+func NeighbourModels() []string { return []string{DefaultNeighbourModel, "2021"} }
+
+// NeighbourModel returns the statistical-neighbour model in force.
+func (a Authority) NeighbourModel() string {
+	if a.StatisticalNeighbours == "" {
+		return DefaultNeighbourModel
+	}
+	return a.StatisticalNeighbours
 }
 
 // Committee is a scrutiny committee whose meeting dates set forecast

@@ -393,3 +393,33 @@ func TestParseDataset(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultDfEMappings pins which built-in indicators are mapped to DfE's
+// published statistics: the 13 measures catalogue.md names, and only rates
+// and percentages.
+func TestDefaultDfEMappings(t *testing.T) {
+	cat, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ind := range cat.Indicators {
+		if ind.DfE == nil {
+			continue
+		}
+		got = append(got, ind.ID)
+		if ind.Unit == vs.UnitCount || ind.Unit == vs.UnitCurrency {
+			t.Errorf("%s: a %s mapped to DfE", ind.ID, ind.Unit)
+		}
+		if want := map[bool]float64{true: 0.01, false: 1}[ind.Unit == vs.UnitPercent]; ind.DfE.Scale != want {
+			t.Errorf("%s: scale %v, want %v", ind.ID, ind.DfE.Scale, want)
+		}
+	}
+	want := []string{"agency_rate", "care_leavers_eet", "care_leavers_suitable_accommodation", "caseload_avg", "cla_rate_per_10k",
+		"cp_second_subsequent", "placement_3plus_moves", "placement_long_term_stability", "referrals_nfa", "rereferrals_12m",
+		"sickness_absence_rate", "turnover_rate", "vacancy_rate"}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("mapped = %v, want %v", got, want)
+	}
+}

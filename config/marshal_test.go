@@ -78,7 +78,7 @@ func TestMarshalBuilt(t *testing.T) {
 		cat  *vs.Catalogue
 	}{
 		{"teams and from-months", &vs.Catalogue{
-			Authority: vs.Authority{Name: "Anytown", LACode: "380", StatisticalNeighbours: "sn_model_2025"},
+			Authority: vs.Authority{Name: "Anytown", LACode: "380", StatisticalNeighbours: "2025"},
 			Teams: []vs.Team{
 				{ID: "social_care", Name: "Children's Social Care"},
 				{ID: "north", Name: "North", Parent: "social_care"},
