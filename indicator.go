@@ -110,6 +110,43 @@ type DfEMeasure struct {
 	Publication string // the statistical release, "{year}" for the year
 }
 
+// Standing is where the authority stands among all English authorities on
+// an indicator's DfE measure, in the latest year published.
+type Standing struct {
+	Authority   string // the authority's name as DfE gives it
+	Year        string // as DfE labels it, e.g. "2025"
+	Reference   string // e.g. "at 30 September 2025"
+	Publication string
+	Dataset     string // the file and column the figures came from
+	// Value is the authority's own published figure (HasValue false when
+	// it is suppressed or absent). Combined names the row it shares with
+	// another authority, as DfE publishes Kingston and Richmond together.
+	Value    float64
+	HasValue bool
+	Combined string
+	// Rank is the authority's place among Ranked authorities with a
+	// value, by competition ranking (ties share the best rank), 1 the
+	// best by polarity (the highest for a neutral indicator); 0 unranked.
+	Rank, Ranked int
+	Band         string // quartile band, "A" (best quarter) to "D"; "" unranked
+	// Model is the statistical-neighbour model ("2025" or "2021");
+	// Neighbours lists the neighbours, closest first, and NeighboursUsed
+	// how many had a value for the mean.
+	Model          string
+	Neighbours     []NeighbourValue
+	NeighboursUsed int
+}
+
+// NeighbourValue is one statistical neighbour's published figure.
+type NeighbourValue struct {
+	Code  string // DfE's old_la_code
+	Name  string
+	Value float64
+	// Status is "published", "suppressed", or "no row of its own" (as
+	// inside a combined row) or "missing".
+	Status string
+}
+
 // Indicator is one entry of the indicator catalogue.
 type Indicator struct {
 	ID          string // snake_case, stable: a metric label, path and dropdown value
@@ -133,10 +170,14 @@ type Indicator struct {
 	// DfE maps the indicator to a measure of DfE's published statistics,
 	// from which the England, region and statistical-neighbour
 	// benchmarks, rank and quartile band are drawn; nil for none.
-	DfE     *DfEMeasure
-	Aliases []string
-	SPC     SPCSettings
-	Alerts  AlertSettings
+	DfE *DfEMeasure
+	// Standing is where the authority stands among all authorities on
+	// the DfE measure, from the benchmark data in force; nil when there is
+	// none (no mapping, no data, or no authority configured).
+	Standing *Standing
+	Aliases  []string
+	SPC      SPCSettings
+	Alerts   AlertSettings
 }
 
 // AlertRule names one of the generated alerting rules that an indicator
