@@ -22,6 +22,7 @@ var allowed = map[string][]string{
 	"store":                          {""},
 	"config":                         {""},
 	"benchmark":                      {""},
+	"benchmark/gen":                  {"benchmark", "config"},
 	"demo":                           {"config", ""},
 	"":                               {},
 	"internal/testenv":               {},

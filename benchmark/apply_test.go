@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/config"
 )
@@ -152,5 +153,26 @@ func TestLayers(t *testing.T) {
 	ag, _ = out.Indicator("agency_rate")
 	if b, _ := ag.Benchmark(vs.BenchmarkEngland); b.Value != 0.5 || len(ag.Benchmarks) != 3 {
 		t.Errorf("configured England = %+v of %d", b, len(ag.Benchmarks))
+	}
+}
+
+// TestEmbeddedMatchesFiles: the data built into the binary draws the same
+// benchmarks and standings as DfE's full files, for authorities on either
+// model, one in a combined row and one given by its E-code.
+func TestEmbeddedMatchesFiles(t *testing.T) {
+	emb, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, small := NewSet(readAll(t)), NewSet(emb)
+	for _, a := range []struct{ code, model string }{{"380", ""}, {"202", "2021"}, {"318", ""}, {"E08000039", "2025"}, {"", ""}} {
+		want, w1, err1 := full.Apply(withAuthority(t, a.code, a.model))
+		got, w2, err2 := small.Apply(withAuthority(t, a.code, a.model))
+		if err1 != nil || err2 != nil || len(w1)+len(w2) > 0 {
+			t.Fatalf("%s: %v %v %v %v", a.code, err1, err2, w1, w2)
+		}
+		if diff := cmp.Diff(want.Indicators, got.Indicators); diff != "" {
+			t.Errorf("%s: embedded differs from the files (-files +embedded):\n%s", a.code, diff)
+		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/benchmark"
 	"github.com/vitalsigns/vitalsigns/config"
 	"github.com/vitalsigns/vitalsigns/store"
 )
@@ -154,8 +155,31 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// catalogue loads the configuration in force.
+// catalogue loads the configuration in force with the benchmarks drawn
+// from DfE's data: the England, region and statistical-neighbour figures,
+// rank and band of every mapped indicator, for the configured authority.
 func (a *app) catalogue() (*vs.Catalogue, error) {
+	cat, err := a.configuration()
+	if err != nil {
+		return nil, err
+	}
+	files, err := benchmark.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	out, warnings, err := benchmark.NewSet(files).Apply(cat)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	for _, w := range warnings {
+		a.log.Warn("benchmark not drawn", "err", w)
+	}
+	return out, nil
+}
+
+// configuration loads the configuration file over the built-in catalogue,
+// as written: without the benchmarks drawn from DfE's data.
+func (a *app) configuration() (*vs.Catalogue, error) {
 	cat, err := config.Load(a.configPath)
 	if err != nil {
 		var ps vs.Problems
