@@ -126,7 +126,60 @@ type Ledger interface {
 	Plan(ctx context.Context, src Source, obs Observations) (IngestResult, error)
 	// Reject records a rejected source with its report.
 	Reject(ctx context.Context, src Source) (int64, error)
+	// RecordFailure records an ingest that failed for a reason that is not
+	// the file's fault, for the ingest health metrics. The store may be
+	// unable to take it at once (it may be the store that failed): an
+	// implementation keeps what it could not write, counts it in
+	// IngestStats, and writes it later.
+	RecordFailure(ctx context.Context, f IngestFailure) error
 }
+
+// IngestErrorReason says why an ingest failed.
+type IngestErrorReason string
+
+// The reasons an ingest fails.
+const (
+	// ReasonRejected is the file's fault: it is recorded as a rejected
+	// source with its report.
+	ReasonRejected IngestErrorReason = "rejected"
+	// ReasonStore is the store's: its write lock stayed taken for longer
+	// than the lock timeout, the disk is full, the database is read-only
+	// or damaged.
+	ReasonStore IngestErrorReason = "store"
+	// ReasonIO is a failure to read the file (permissions, a failing disk)
+	// or to write the temporary files that reading takes.
+	ReasonIO IngestErrorReason = "io"
+)
+
+// IngestErrorReasons lists every reason, rejected first.
+func IngestErrorReasons() []IngestErrorReason {
+	return []IngestErrorReason{ReasonRejected, ReasonStore, ReasonIO}
+}
+
+// IngestFailure is an attempt to ingest a file that failed for a reason
+// that is not the file's fault: nothing was stored, and the same file may
+// be accepted when tried again.
+type IngestFailure struct {
+	Reason    IngestErrorReason // never ReasonRejected
+	File      string            // the file's base name
+	SHA256    string            // "" if the file could not be read
+	Via       Via
+	Submitter string
+	At        time.Time // zero: when it is recorded
+	Err       string    // what went wrong, for the audit trail
+}
+
+// IngestError is the error of an ingest that failed for a reason that is
+// not the file's fault (Reason is never ReasonRejected).
+type IngestError struct {
+	Reason IngestErrorReason
+	Err    error
+}
+
+func (e *IngestError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *IngestError) Unwrap() error { return e.Err }
 
 // Filter narrows the observations read; empty fields match everything.
 type Filter struct {
@@ -138,7 +191,19 @@ type Filter struct {
 type IngestStats struct {
 	Accepted, Rejected int
 	LastSuccess        time.Time // zero if none
-	LastFailure        time.Time
+	// LastFailure is when an ingest last failed, for any reason: a
+	// rejected file or a failure that was not the file's fault; zero if
+	// none.
+	LastFailure time.Time
+	// Errors counts the failed ingests by reason, rejected files included
+	// (as many as Rejected); a reason absent has none.
+	Errors map[IngestErrorReason]IngestErrorCount
+}
+
+// IngestErrorCount counts the failed ingests of one reason.
+type IngestErrorCount struct {
+	Count int
+	Last  time.Time // when the latest failed; zero if none
 }
 
 // Reader is read access to the stored history; store implements it.

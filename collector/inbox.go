@@ -21,8 +21,10 @@ import (
 
 // The defaults of Inbox.
 const (
-	DefaultSettle = 2 * time.Second
-	DefaultRescan = time.Minute
+	DefaultSettle   = 2 * time.Second
+	DefaultRescan   = time.Minute
+	DefaultRetryMin = 10 * time.Second
+	DefaultRetryMax = 10 * time.Minute
 )
 
 // The subfolders of an inbox that finished files are moved to.
@@ -35,10 +37,12 @@ const (
 //
 // Which files: regular files directly in Dir whose name ends in .xlsx or
 // .csv (any case). Dotfiles (including LibreOffice's .~lock files), Excel's
-// "~$" owner files, names ending in .tmp or .part, symbolic links,
-// directories and anything in subfolders (processed/ and rejected/ among
-// them) are ignored. Only base names inside Dir are ever opened or moved,
-// so a name cannot reach outside it.
+// "~$" owner files, names ending in .tmp or .part and anything in
+// subfolders (processed/ and rejected/ among them) are ignored. A symbolic
+// link, folder, named pipe, socket or device named like a workbook is
+// moved to rejected/ with a report saying why, never read or followed.
+// Only base names inside Dir are ever opened or moved, so a name cannot
+// reach outside it.
 //
 // When a file is taken: once it is complete. A file that arrived by rename
 // (a CREATE event followed by no WRITE, as when a program writes a
@@ -70,12 +74,16 @@ const (
 // ("already ingested", moved to processed/); a rejected one is recorded as
 // rejected a second time.
 //
-// Errors: a failure of the machinery (unreadable file, database error) is
-// logged and the file is left where it is, to be tried again at the next
-// rescan; it is never moved or lost. A file stored but not moved (say
+// Errors: a failure that is not the file's fault (the store busy for
+// longer than its lock timeout, the disk full, the file unreadable) is
+// logged at Error with its reason and attempt number, recorded by
+// collector.Ingest for the health metrics, and the file is left where it
+// is: it is never moved to rejected/ or lost, and it is tried again after
+// RetryMin, then after twice as long each time, up to RetryMax, until it
+// goes through (or changes, or goes away). A file stored but not moved (say
 // processed/ is not writable) is not ingested again while it is unchanged:
-// only the move is retried. Run itself fails only when it cannot create
-// the folders or start watching.
+// only the move is retried, at the next rescan. Run itself fails only when
+// it cannot create the folders or start watching.
 type Inbox struct {
 	Dir       string
 	Ledger    vs.Ledger
@@ -89,7 +97,12 @@ type Inbox struct {
 	// Rescan is the interval of full rescans of Dir, since file system
 	// events can be lost; default (if not positive) DefaultRescan.
 	Rescan time.Duration
-	Logger *slog.Logger // default: discard
+	// RetryMin and RetryMax bound the wait before a file whose ingest
+	// failed through no fault of its own is tried again: RetryMin after
+	// the first failure, doubling with each failure up to RetryMax;
+	// defaults (if not positive) DefaultRetryMin and DefaultRetryMax.
+	RetryMin, RetryMax time.Duration
+	Logger             *slog.Logger // default: discard
 	// Now is the clock for the timestamp added to clashing names; default
 	// time.Now. Settling is timed by the monotonic clock.
 	Now func() time.Time
@@ -106,7 +119,20 @@ type inbox struct {
 	quiet   time.Duration // the quiet window of a file that arrived by rename
 	pending map[string]*candidate
 	unmoved map[string]unmoved
+	retries map[string]*retry
 	watcher *fsnotify.Watcher
+
+	retryMin, retryMax time.Duration
+}
+
+// retry is a file whose ingest failed through no fault of its own, waiting
+// to be tried again. It is the file as it was then: a file changed since is
+// a new file, taken as any other.
+type retry struct {
+	size     int64
+	mtime    time.Time
+	attempts int       // failed so far
+	due      time.Time // when to try again
 }
 
 // candidate is a file waiting to be complete.
@@ -134,7 +160,9 @@ func (in *Inbox) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("inbox %s: %w", in.Dir, err)
 	}
-	r := &inbox{Inbox: in, dir: dir, pending: map[string]*candidate{}, unmoved: map[string]unmoved{}}
+	r := &inbox{Inbox: in, dir: dir, pending: map[string]*candidate{}, unmoved: map[string]unmoved{}, retries: map[string]*retry{},
+		retryMin: cmp.Or(max(in.RetryMin, 0), DefaultRetryMin), retryMax: cmp.Or(max(in.RetryMax, 0), DefaultRetryMax)}
+	r.retryMax = max(r.retryMax, r.retryMin)
 	settle, rescan := in.Settle, in.Rescan
 	if settle <= 0 {
 		settle = DefaultSettle
@@ -165,10 +193,18 @@ func (in *Inbox) Run(ctx context.Context) error {
 
 	rescanTick := time.NewTicker(rescan)
 	defer rescanTick.Stop()
+	retryTimer := time.NewTimer(time.Hour)
+	retryTimer.Stop()
+	defer retryTimer.Stop()
 	var check <-chan time.Time
 	for {
 		if check == nil && len(r.pending) > 0 {
 			check = time.After(r.quiet) // at most Settle
+		}
+		var retryDue <-chan time.Time
+		if due, ok := r.nextRetry(); ok {
+			retryTimer.Reset(time.Until(due))
+			retryDue = retryTimer.C
 		}
 		select {
 		case <-ctx.Done():
@@ -194,6 +230,15 @@ func (in *Inbox) Run(ctx context.Context) error {
 					return nil
 				}
 				r.process(ctx, name)
+			}
+		case <-retryDue:
+			for _, name := range r.dueRetries() {
+				if ctx.Err() != nil {
+					return nil
+				}
+				if r.waiting(name) { // else changed or gone: taken as new, if still there
+					r.process(ctx, name)
+				}
 			}
 		case <-rescanTick.C:
 			if err := r.mkdirs(); err != nil {
@@ -240,11 +285,15 @@ func (r *inbox) event(ev fsnotify.Event) {
 		return
 	}
 	r.log.Debug("inbox event", "file", name, "op", ev.Op.String())
+	if !ev.Has(fsnotify.Remove) && !ev.Has(fsnotify.Rename) && r.waiting(name) {
+		return
+	}
 	switch {
 	case ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename):
 		// Gone (Rename is the old name of a file renamed away).
 		delete(r.pending, name)
 		delete(r.unmoved, name)
+		delete(r.retries, name)
 	case ev.Has(fsnotify.Create):
 		r.add(name, true)
 	case ev.Has(fsnotify.Write):
@@ -293,13 +342,68 @@ func (r *inbox) scan() {
 		return
 	}
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !inboxFile(e.Name()) {
+		if !inboxFile(e.Name()) || r.waiting(e.Name()) {
+			continue
+		}
+		if !e.Type().IsRegular() {
+			r.refuseSpecial(e.Name())
 			continue
 		}
 		if _, ok := r.pending[e.Name()]; !ok {
 			r.add(e.Name(), false)
 		}
 	}
+}
+
+// waiting reports whether name waits for a retry, unchanged since it
+// failed; a file changed or gone since is forgotten, to be taken as new.
+func (r *inbox) waiting(name string) bool {
+	rt, ok := r.retries[name]
+	if !ok {
+		return false
+	}
+	fi, err := os.Lstat(filepath.Join(r.dir, name))
+	if err == nil && fi.Size() == rt.size && fi.ModTime().Equal(rt.mtime) {
+		return true
+	}
+	delete(r.retries, name)
+	return false
+}
+
+// nextRetry returns when the next retry is due, if any is.
+func (r *inbox) nextRetry() (time.Time, bool) {
+	var next time.Time
+	for _, rt := range r.retries {
+		if next.IsZero() || rt.due.Before(next) {
+			next = rt.due
+		}
+	}
+	return next, !next.IsZero()
+}
+
+// dueRetries returns the files whose retry is due, the earliest first.
+func (r *inbox) dueRetries() []string {
+	now := time.Now()
+	var names []string
+	for name, rt := range r.retries {
+		if !rt.due.After(now) {
+			names = append(names, name)
+		}
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(r.retries[a].due.Compare(r.retries[b].due), strings.Compare(a, b))
+	})
+	return names
+}
+
+// backoff is the wait after the n-th failed attempt: RetryMin, doubling
+// each time, up to RetryMax.
+func (r *inbox) backoff(n int) time.Duration {
+	d := r.retryMin
+	for i := 1; i < n && d < r.retryMax; i++ {
+		d *= 2
+	}
+	return min(d, r.retryMax)
 }
 
 // ready returns the candidates that are complete, oldest first, and drops
@@ -318,6 +422,9 @@ func (r *inbox) ready(settle time.Duration) []string {
 				r.log.Error("stat inbox file", "file", name, "err", err)
 			}
 			delete(r.pending, name)
+			if err == nil {
+				r.refuseSpecial(name)
+			}
 			continue
 		}
 		if fi.Size() != c.size || !fi.ModTime().Equal(c.mtime) {
@@ -337,6 +444,34 @@ func (r *inbox) ready(settle time.Duration) []string {
 		names[i] = f.name
 	}
 	return names
+}
+
+// refuseSpecial moves an entry named like a workbook that is not a regular
+// file (a symbolic link, a folder, a named pipe, a socket or a device) into
+// rejected/ with a report saying why, so that it does not sit in the inbox
+// unexplained. Nothing is read from it and a link is never followed: the
+// entry itself is moved (rename does not follow links).
+func (r *inbox) refuseSpecial(name string) {
+	fi, err := os.Lstat(filepath.Join(r.dir, name))
+	if err != nil || fi.Mode().IsRegular() {
+		return
+	}
+	what := "not a regular file"
+	switch m := fi.Mode(); {
+	case m&fs.ModeSymlink != 0:
+		what = "a symbolic link: links are not followed, so that nothing outside the inbox is read; save or copy the workbook itself into the inbox"
+	case m.IsDir():
+		what = "a folder named like a workbook: the inbox takes files only"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO), not a file: nothing was read from it"
+	case m&fs.ModeSocket != 0:
+		what = "a socket, not a file"
+	case m&fs.ModeDevice != 0:
+		what = "a device, not a file"
+	}
+	rep := &Report{File: name, Problems: vs.Problems{{File: name, Reason: "refused: " + what}}}
+	r.log.Warn("inbox entry refused: not a regular file", "file", name, "mode", fi.Mode().Type().String(), "reason", what)
+	r.move(name, rep, fi)
 }
 
 // process ingests one complete file and moves it with its report. Errors
@@ -359,6 +494,10 @@ func (r *inbox) process(ctx context.Context, name string) {
 		r.log.Error("ingest inbox file: no catalogue in force; retrying at the next rescan", "file", name)
 		return
 	}
+	rt := r.retries[name]
+	if rt != nil {
+		r.log.Info("trying inbox file again", "file", name, "attempt", rt.attempts+1)
+	}
 	start := time.Now()
 	rep, err := Ingest(ctx, r.Ledger, path, cat, IngestOptions{Options: r.Options, Via: vs.ViaInbox})
 	switch {
@@ -366,12 +505,31 @@ func (r *inbox) process(ctx context.Context, name string) {
 		return // stopping: the file stays and is taken at the next start
 	case errors.Is(err, fs.ErrNotExist):
 		r.log.Info("inbox file gone before it was read", "file", name)
+		delete(r.retries, name)
 		return
 	case err != nil:
-		r.log.Error("ingest inbox file; retrying at the next rescan", "file", name, "err", err)
+		// Not the file's fault: it stays, and is tried again later.
+		if rt == nil {
+			rt = &retry{size: fi.Size(), mtime: fi.ModTime()}
+			r.retries[name] = rt
+		}
+		rt.attempts++
+		wait := r.backoff(rt.attempts)
+		rt.due = time.Now().Add(wait)
+		reason := "internal"
+		var ie *vs.IngestError
+		if errors.As(err, &ie) {
+			reason = string(ie.Reason)
+		}
+		r.log.Error("inbox file not ingested, through no fault of the file; it stays in the inbox and is tried again",
+			"file", name, "reason", reason, "attempt", rt.attempts, "retry_in", wait, "err", err)
 		return
 	}
+	delete(r.retries, name)
 	attrs := []any{"file", name, "sha256", rep.SHA256, "rows", rep.Rows, "duration", time.Since(start)}
+	if rt != nil {
+		attrs = append(attrs, "attempt", rt.attempts+1)
+	}
 	switch {
 	case !rep.Accepted:
 		r.log.Warn("inbox file rejected", append(attrs, "source", rep.SourceID, "problems", len(rep.Problems))...)

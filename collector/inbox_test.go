@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -470,10 +471,6 @@ func TestInboxIgnoresOtherFiles(t *testing.T) {
 	h := newHarness(t)
 	h.start()
 	good := []byte(goodCSV(2, 0))
-	outside := filepath.Join(t.TempDir(), "outside.csv")
-	if err := os.WriteFile(outside, good, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	ignored := []string{"~$returns.xlsx", ".returns.csv", ".~lock.returns.xlsx#", "returns.csv.tmp", "returns.xlsx.part",
 		"returns.TMP", "notes.txt", "returns.xls", "returns", "processed/late.csv", "rejected/late.csv"}
 	for _, name := range ignored {
@@ -481,14 +478,6 @@ func TestInboxIgnoresOtherFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := os.Symlink(outside, filepath.Join(h.dir, "link.csv")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Mkdir(filepath.Join(h.dir, "folder.csv"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	ignored = append(ignored, "link.csv", "folder.csv")
-
 	h.drop("Marker.CSV", []byte(goodCSV(2, 5)))
 	h.waitMoved("processed/Marker.CSV")
 	// Long enough for any of the others to have settled and been taken.
@@ -504,6 +493,51 @@ func TestInboxIgnoresOtherFiles(t *testing.T) {
 	}
 	if srcs := h.sources(); len(srcs) != 1 || srcs[0].Name != "Marker.CSV" {
 		t.Errorf("sources: got %+v, want only Marker.CSV", srcs)
+	}
+}
+
+// An entry named like a workbook that is not a regular file — a symbolic
+// link (here to a good file outside the inbox), a folder, a named pipe — is
+// moved to rejected/ with a report saying what it is, and nothing is read
+// through it (issue 12.7: they sat in the inbox forever, unexplained).
+func TestInboxRefusesSpecialFiles(t *testing.T) {
+	h := newHarness(t)
+	outside := filepath.Join(t.TempDir(), "outside.csv")
+	if err := os.WriteFile(outside, []byte(goodCSV(2, 0)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(h.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(h.dir, "link.csv")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(h.dir, "folder.csv"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(h.dir, "pipe.xlsx"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+	for name, want := range map[string]string{"link.csv": "symbolic link", "folder.csv": "folder", "pipe.xlsx": "named pipe"} {
+		h.waitFor(name+" refused", func() bool { return exists(filepath.Join(h.dir, "rejected", name+".report.txt")) })
+		if exists(filepath.Join(h.dir, name)) {
+			t.Errorf("%s is still in the inbox", name)
+		}
+		text, rep := h.reports("rejected/" + name)
+		if rep.Accepted || !strings.Contains(text, want) {
+			t.Errorf("%s: report %q, want it refused as a %s", name, text, want)
+		}
+	}
+	fi, err := os.Lstat(filepath.Join(h.dir, "rejected", "link.csv"))
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link itself should be in rejected/: %v, %v", fi, err)
+	}
+	if b, err := os.ReadFile(outside); err != nil || string(b) != goodCSV(2, 0) {
+		t.Errorf("the link's target was touched: %v", err)
+	}
+	if srcs := h.sources(); len(srcs) != 0 {
+		t.Errorf("sources %+v: nothing should have been read", srcs)
 	}
 }
 
@@ -556,13 +590,13 @@ func (l *flakyLedger) Ingest(ctx context.Context, src vs.Source, obs vs.Observat
 }
 
 // A file that cannot be stored stays in the inbox, unmoved and without a
-// report, and is ingested at the next rescan.
+// report, and is ingested when it is tried again (after RetryMin).
 func TestInboxRetriesAfterError(t *testing.T) {
 	h := newHarness(t)
 	ledger := &flakyLedger{Ledger: h.store}
 	ledger.fail.Store(1)
 	h.inbox.Ledger = ledger
-	h.inbox.Rescan = 400 * time.Millisecond
+	h.inbox.RetryMin = 400 * time.Millisecond
 	h.start()
 
 	h.drop("returns.csv", []byte(goodCSV(2, 0)))

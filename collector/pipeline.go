@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -69,30 +71,48 @@ type Report struct {
 // or, if it has any problem, none of it, with the attempt recorded as a
 // rejected source carrying its report. With DryRun nothing is written.
 // Bad input is reported in Report.Problems; the error is for failures of the
-// machinery (I/O, database).
+// machinery (I/O, database). Such a failure is not the file's fault: it is
+// returned as a *vs.IngestError with its reason (ReasonIO or ReasonStore)
+// and, unless it is a dry run, a missing file or ctx ended, recorded with
+// ledger.RecordFailure for the ingest health metrics; the same file may be
+// accepted when tried again.
 func Ingest(ctx context.Context, ledger vs.Ledger, path string, cat *vs.Catalogue, opt IngestOptions) (*Report, error) {
+	// The name recorded and shown never carries a bidi override or other
+	// invisible character that would disguise it.
+	name, clean := vs.CleanName(filepath.Base(path))
+	var sha string
+	fail := func(reason vs.IngestErrorReason, err error) error {
+		ie := &vs.IngestError{Reason: reason, Err: err}
+		if opt.DryRun || ctx.Err() != nil || errors.Is(err, fs.ErrNotExist) {
+			return ie
+		}
+		f := vs.IngestFailure{Reason: reason, File: name, SHA256: sha, Via: opt.Via, Submitter: opt.Submitter, Err: err.Error()}
+		if rerr := ledger.RecordFailure(ctx, f); rerr != nil {
+			ie.Err = fmt.Errorf("%w; %w", err, rerr)
+		}
+		return ie
+	}
+	// The os errors name the file already: "open input: open x.csv: ...".
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fail(vs.ReasonIO, fmt.Errorf("open input: %w", err))
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("stat %s: %w", path, err)
+		return nil, fail(vs.ReasonIO, fmt.Errorf("stat input: %w", err))
 	}
-	// The name recorded and shown never carries a bidi override or other
-	// invisible character that would disguise it.
-	name, clean := vs.CleanName(filepath.Base(path))
 	rep := &Report{File: name, Size: fi.Size(), DryRun: opt.DryRun}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, fail(vs.ReasonIO, fmt.Errorf("hash input: %w", err))
 	}
 	rep.SHA256 = hex.EncodeToString(h.Sum(nil))
+	sha = rep.SHA256
 
 	res, err := Read(ctx, name, f, fi.Size(), cat, opt.Options)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, fail(vs.ReasonIO, err) // Read's errors name the file
 	}
 	rep.Format, rep.Layout, rep.Rows, rep.Problems, rep.Warnings = res.Format, res.Layout, res.Rows, res.Problems, res.Warnings
 	rep.Skipped, rep.SkippedRows, rep.Encoding = res.Skipped, res.SkippedRows, res.Encoding
@@ -108,7 +128,7 @@ func Ingest(ctx context.Context, ledger vs.Ledger, path string, cat *vs.Catalogu
 		}
 		src.Report = rep.JSON()
 		if rep.SourceID, err = ledger.Reject(ctx, src); err != nil {
-			return nil, fmt.Errorf("record rejected %s: %w", name, err)
+			return nil, fail(vs.ReasonStore, fmt.Errorf("record rejected %s: %w", name, err))
 		}
 		return rep, nil
 	}
@@ -127,7 +147,7 @@ func Ingest(ctx context.Context, ledger vs.Ledger, path string, cat *vs.Catalogu
 	src.Report = rep.JSON() // the validation report; the counts are in the tables
 	r, err := store(ctx, src, res.Figures())
 	if err != nil {
-		return nil, fmt.Errorf("store %s: %w", name, err)
+		return nil, fail(vs.ReasonStore, fmt.Errorf("store %s: %w", name, err))
 	}
 	rep.SourceID, rep.Duplicate = r.SourceID, r.Duplicate
 	if r.Duplicate {

@@ -99,7 +99,11 @@ var (
 	descLastSuccess = prometheus.NewDesc(ns+"_ingest_last_success_timestamp_seconds",
 		"When a file was last accepted; 0 if never.", nil, nil)
 	descLastFailure = prometheus.NewDesc(ns+"_ingest_last_failure_timestamp_seconds",
-		"When a file was last rejected; 0 if never.", nil, nil)
+		"When an ingest last failed, for any reason (see vitalsigns_ingest_last_error_timestamp_seconds); 0 if never.", nil, nil)
+	descErrors = prometheus.NewDesc(ns+"_ingest_errors_total",
+		"Failed ingests by reason: rejected (the file's fault: its problems are in its report), store (the store busy past its lock timeout, full, read-only or damaged), io (the file or a temporary file could not be read or written); all ways in, all processes.", []string{"reason"}, nil)
+	descLastError = prometheus.NewDesc(ns+"_ingest_last_error_timestamp_seconds",
+		"When an ingest last failed for the reason; 0 if never.", []string{"reason"}, nil)
 	descSnapshot = prometheus.NewDesc(ns+"_snapshot_timestamp_seconds",
 		"When the snapshot being exposed was built.", nil, nil)
 )
@@ -175,7 +179,7 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 		descRedOf3, descAmberRun, descRedRun, descProcessMean, descProcessLimit, descSPCSignal, descSPCPoint,
 		descSPCPointEnd, descSPCInfo, descForecast, descForecastInfo, descBreach, descBreachProb, descCommittee, descPending,
 		descTeamInfo, descLatestPeriod, descInfo, descFiles, descLastSuccess,
-		descLastFailure, descSnapshot} {
+		descLastFailure, descErrors, descLastError, descSnapshot} {
 		ch <- d
 	}
 }
@@ -297,6 +301,16 @@ func build(s *assess.Snapshot) ([]prometheus.Metric, error) {
 	}
 	add(descLastSuccess, prometheus.GaugeValue, ts(in.LastSuccess))
 	add(descLastFailure, prometheus.GaugeValue, ts(in.LastFailure))
+	// Every reason, 0 until its first error, so that increase() sees the
+	// first one.
+	for _, r := range vs.IngestErrorReasons() {
+		c := in.Errors[r]
+		if r == vs.ReasonRejected && in.Errors == nil {
+			c = vs.IngestErrorCount{Count: in.Rejected, Last: in.LastFailure} // stats that only count sources
+		}
+		add(descErrors, prometheus.CounterValue, float64(c.Count), string(r))
+		add(descLastError, prometheus.GaugeValue, ts(c.Last), string(r))
+	}
 	add(descSnapshot, prometheus.GaugeValue, unix(s.Built))
 	return out, err
 }

@@ -294,18 +294,40 @@ func (g rulesGen) indicatorAlerts() []rule {
 	return rules
 }
 
+// errorWindow is how long VitalSignsIngestFailing fires after an ingest
+// failed through no fault of the file, even if files went through after
+// it: the failed file was not stored.
+const errorWindow = time.Hour
+
 func (g rulesGen) serviceAlerts() []rule {
 	up := fmt.Sprintf(`up{job=%q}`, g.opt.Job)
+	notRejected := `reason!="rejected"`
 	return []rule{
 		{
+			// Per reason: the latest error of a reason is later than the
+			// latest success (a rejected file, or a store or io failure
+			// with nothing stored since), or, for a failure that is not
+			// the file's fault, there was one within errorWindow (five
+			// files at once, one of them failed by the store: the later
+			// successes do not store it). $value is when the latest error
+			// of the reason happened.
 			Alert: "VitalSignsIngestFailing",
-			Expr: fmt.Sprintf("%s\n  > %s", g.last("vitalsigns_ingest_last_failure_timestamp_seconds"),
-				g.last("vitalsigns_ingest_last_success_timestamp_seconds")),
+			Expr: fmt.Sprintf("(\n  %s\n    > ignoring (reason) group_left ()\n  %s\n)\nor\n(\n  %s\n  and\n  increase(%s[%s]) > 0\n)",
+				g.last("vitalsigns_ingest_last_error_timestamp_seconds"),
+				g.last("vitalsigns_ingest_last_success_timestamp_seconds"),
+				g.last(sel("vitalsigns_ingest_last_error_timestamp_seconds", notRejected)),
+				sel("vitalsigns_ingest_errors_total", notRejected), promDuration(errorWindow)),
 			Labels: map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
-				"summary":     "The last file offered to vitalsigns was rejected",
-				"description": "A file was rejected at {{ $value | humanizeTimestamp }}, after the last accepted one: `vitalsigns sources` lists it with its validation report.",
-				"link":        g.opt.ExternalURL + "/",
+				"summary": `{{ if eq $labels.reason "rejected" }}The last file offered to vitalsigns was rejected` +
+					`{{ else }}vitalsigns could not ingest a file, through no fault of the file ({{ $labels.reason }}){{ end }}`,
+				"description": `{{ if eq $labels.reason "rejected" }}A file was rejected at {{ $value | humanizeTimestamp }}, after the last accepted one: ` +
+					"`vitalsigns sources` lists it with its validation report." +
+					`{{ else }}An ingest failed at {{ $value | humanizeTimestamp }} and stored nothing: ` +
+					`{{ if eq $labels.reason "store" }}the store was busy for longer than its lock timeout, or is full, read-only or damaged.` +
+					`{{ else }}the file, or a temporary file, could not be read or written.{{ end }}` +
+					" The inbox tries such a file again; a file given to `vitalsigns ingest` must be given again. The log of the process that failed says more.{{ end }}",
+				"link": g.opt.ExternalURL + "/",
 			},
 		},
 		{

@@ -16,7 +16,7 @@ func (s *Store) RecordForecasts(ctx context.Context, recs []vs.ForecastRecord) (
 	if len(recs) == 0 {
 		return 0, nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("begin forecasts: %w", err)
 	}
@@ -49,7 +49,7 @@ func (s *Store) RecordForecasts(ctx context.Context, recs []vs.ForecastRecord) (
 	// No bump of the change counter: forecast records do not change the
 	// snapshot that serve builds from the figures.
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("commit forecasts: %w", err)
+		return 0, fmt.Errorf("commit forecasts: %w", s.fault(err))
 	}
 	return n, nil
 }

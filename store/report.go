@@ -17,7 +17,7 @@ func (s *Store) RecordReport(ctx context.Context, r vs.IssuedReport) (int64, err
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, r.Kind, r.Team, r.Period, r.Format,
 		r.GeneratedAt.UTC().Format(time.RFC3339Nano), r.DataAsAt.UTC().Format(time.RFC3339Nano), r.ChangeSeq)
 	if err != nil {
-		return 0, fmt.Errorf("record report: %w", err)
+		return 0, fmt.Errorf("record report: %w", s.fault(err))
 	}
 	return res.LastInsertId()
 }

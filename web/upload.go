@@ -303,6 +303,16 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 		s.uploadError(w, r, http.StatusInsufficientStorage, diskFullMessage)
 		return
 	}
+	var ie *vs.IngestError
+	if errors.As(err, &ie) && ie.Reason == vs.ReasonStore {
+		// The store's write lock stayed taken (another ingest) or it
+		// could not be written: not the file's fault, and worth trying
+		// again.
+		log.Error("ingest upload: the store could not take it", "file", filepath.Base(path), "submitter", submitter, "err", err)
+		w.Header().Set("Retry-After", "60")
+		s.uploadError(w, r, http.StatusServiceUnavailable, storeBusyMessage)
+		return
+	}
 	if err != nil {
 		log.Error("ingest upload", "file", filepath.Base(path), "submitter", submitter, "err", err)
 		s.uploadError(w, r, http.StatusInternalServerError, "internal error")
@@ -446,6 +456,10 @@ func (e *errWriter) Write(p []byte) (int, error) {
 
 // diskFull reports whether err is the server running out of disk space.
 func diskFull(err error) bool { return errors.Is(err, syscall.ENOSPC) }
+
+// storeBusyMessage is what an uploader is told when the store could not
+// take their file: not its fault, and nothing was stored.
+const storeBusyMessage = "the server's store is busy with other work or could not be written, so the upload was not stored; nothing was changed, and it is not your file's fault. Send it again in a minute."
 
 // diskFullMessage is what an uploader is told when the server's disk is
 // full: not their file's fault, and nothing was stored.

@@ -609,15 +609,16 @@ func TestUploadMalformed(t *testing.T) {
 	e.assertSpoolEmpty(t)
 }
 
-// A ledger failure is "internal error" to the user, with no detail.
-func TestUploadInternalError(t *testing.T) {
+// A store failure is told as such, not the file's fault and worth trying
+// again (503, Retry-After), with no detail of it (issue 12.5).
+func TestUploadStoreFailure(t *testing.T) {
 	e := newUploadEnv(t, 0)
 	e.st.Close() // the ledger now fails
 	r := e.post(t, "", "x.csv", []byte(goodCSV), nil)
-	if r.code != http.StatusInternalServerError {
-		t.Fatalf("got %d, want 500\n%s", r.code, r.body)
+	if r.code != http.StatusServiceUnavailable || r.hdr.Get("Retry-After") == "" {
+		t.Fatalf("got %d (Retry-After %q), want 503 with Retry-After\n%s", r.code, r.hdr.Get("Retry-After"), r.body)
 	}
-	contains(t, "answer", r.body, "internal error")
+	contains(t, "answer", r.body, "not your file")
 	if strings.Contains(r.body, "sql") || strings.Contains(r.body, "closed") {
 		t.Errorf("internal detail shown:\n%s", r.body)
 	}

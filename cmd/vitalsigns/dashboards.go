@@ -77,28 +77,28 @@ func writeTree(dir string, files map[string][]byte) error {
 	}
 	slices.Sort(names)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write %s: %w", dir, err)
+		return pathError("write", dir, err)
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", dir, err)
+		return pathError("write", dir, err)
 	}
 	defer root.Close()
 	for _, name := range names {
 		if d := path.Dir(name); d != "." {
 			if err := root.MkdirAll(filepath.FromSlash(d), 0o755); err != nil {
-				return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
+				return pathError("write", filepath.Join(dir, name), err)
 			}
 		}
 		target := filepath.FromSlash(name)
 		tmp := filepath.Join(filepath.Dir(target), ".vitalsigns-"+filepath.Base(target)+".tmp")
 		if err := root.WriteFile(tmp, files[name], 0o644); err != nil {
 			root.Remove(tmp)
-			return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
+			return pathError("write", filepath.Join(dir, name), err)
 		}
 		if err := root.Rename(tmp, target); err != nil {
 			root.Remove(tmp)
-			return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
+			return pathError("write", filepath.Join(dir, name), err)
 		}
 	}
 	return nil

@@ -66,7 +66,7 @@ func (a *app) exportCommand() *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := a.openStore(cmd.Context())
+			st, err := a.openExisting(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -141,7 +141,7 @@ func (a *app) historyCommand() *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := a.openStore(cmd.Context())
+			st, err := a.openExisting(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -15,6 +16,7 @@ import (
 
 	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/collector"
+	"github.com/vitalsigns/vitalsigns/store"
 )
 
 func (a *app) ingestCommand() *cobra.Command {
@@ -64,7 +66,7 @@ is rejected.`,
 			for _, path := range args {
 				rep, err := collector.Ingest(cmd.Context(), st, path, cat, opt)
 				if err != nil {
-					return err
+					return a.ingestFailed(err)
 				}
 				if len(rep.Problems) > 0 {
 					rejected++
@@ -96,6 +98,20 @@ is rejected.`,
 	return c
 }
 
+// ingestFailed says of a failure that is not the file's fault that it is
+// not (a missing file is just reported).
+func (a *app) ingestFailed(err error) error {
+	var ie *vs.IngestError
+	if !errors.As(err, &ie) || errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	hint := "try again later"
+	if errors.Is(err, store.ErrBusy) {
+		hint = fmt.Sprintf("try again, or give a --store.lock-timeout longer than %v", a.lockTimeout)
+	}
+	return fmt.Errorf("nothing stored, through no fault of the file (%s; %s): %w", ie.Reason, hint, err)
+}
+
 // limitFlags registers the ingest limits, shared by ingest and serve.
 func limitFlags(c *cobra.Command, o *collector.Options) {
 	c.Flags().Int64Var(&o.MaxBytes, "ingest.max-bytes", collector.DefaultMaxBytes, "refuse files larger than this many bytes")
@@ -123,7 +139,7 @@ func (a *app) sourcesCommand() *cobra.Command {
 		Short: "List the files that arrived, accepted, rejected or withdrawn",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := a.openStore(cmd.Context())
+			st, err := a.openExisting(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -153,7 +169,7 @@ func (a *app) sourcesCommand() *cobra.Command {
 			if strings.TrimSpace(reason) == "" {
 				return usageError{errors.New("withdraw needs --reason: it is kept in the audit trail")}
 			}
-			st, err := a.openStore(cmd.Context())
+			st, err := a.openExisting(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -177,7 +193,7 @@ func (a *app) sourcesCommand() *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("source ID: want a number, got %q", args[0])}
 			}
-			st, err := a.openStore(cmd.Context())
+			st, err := a.openExisting(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -59,6 +59,7 @@ type app struct {
 	configPath     string
 	dataDir        string
 	dbURL          string
+	lockTimeout    time.Duration
 	logLevel       string
 	logFormat      string
 	log            *slog.Logger
@@ -113,6 +114,8 @@ their targets, thresholds, benchmarks and RAG status as Prometheus metrics.`,
 	f.StringVar(&a.configPath, "config", "", "configuration file (default: the built-in catalogue)")
 	f.StringVar(&a.dataDir, "data-dir", defaultDir, "directory holding the embedded database")
 	f.StringVar(&a.dbURL, "db", "", "database URL, overriding --data-dir: sqlite:PATH")
+	f.DurationVar(&a.lockTimeout, "store.lock-timeout", store.DefaultLockTimeout,
+		"how long a write waits for the store's write lock while another process (an ingest, serve) holds it")
 	f.StringVar(&a.logLevel, "log.level", "info", "log level: debug, info, warn, error")
 	f.StringVar(&a.logFormat, "log.format", "logfmt", "log format: logfmt or json")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
@@ -206,10 +209,36 @@ func (a *app) dbPath() (string, error) {
 	return "", usageError{fmt.Errorf("--db: want sqlite:PATH, got %q", a.dbURL)}
 }
 
+// openStore opens the store, creating it if need be: for the commands
+// that bring data in (ingest, serve).
 func (a *app) openStore(ctx context.Context) (*store.Store, error) {
+	return a.open(ctx)
+}
+
+// openExisting opens the store and refuses one that does not exist: for
+// the commands that read it, where a mistyped --data-dir would otherwise
+// create an empty store and report nothing.
+func (a *app) openExisting(ctx context.Context) (*store.Store, error) {
+	return a.open(ctx, store.MustExist())
+}
+
+func (a *app) open(ctx context.Context, opts ...store.Option) (*store.Store, error) {
 	path, err := a.dbPath()
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, path, store.WithClock(a.now))
+	if a.lockTimeout < 0 {
+		return nil, usageError{fmt.Errorf("--store.lock-timeout: want a duration of 0 or more, got %v", a.lockTimeout)}
+	}
+	opts = append([]store.Option{store.WithClock(a.now), store.WithLockTimeout(a.lockTimeout),
+		store.WithLogger(a.log.With("component", "store"))}, opts...)
+	st, err := store.Open(ctx, path, opts...)
+	if errors.Is(err, store.ErrNoStore) {
+		flag := "--data-dir"
+		if a.dbURL != "" {
+			flag = "--db"
+		}
+		return nil, fmt.Errorf("no store at %s (check %s; ingest or serve creates one)", path, flag)
+	}
+	return st, err
 }

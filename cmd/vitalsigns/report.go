@@ -218,7 +218,7 @@ func (a *app) reportSetup(ctx context.Context, asOf, team, format, chromium stri
 			return nil, err
 		}
 	}
-	if rc.st, err = a.openStore(ctx); err != nil {
+	if rc.st, err = a.openExisting(ctx); err != nil {
 		return nil, err
 	}
 	if rc.figures, err = rc.st.LatestAsOf(ctx, vs.Filter{}, rc.now); err != nil {

@@ -154,6 +154,23 @@ func (a *app) serveCommand() *cobra.Command {
 				}
 				return nil
 			})
+			g.Go(func() error {
+				// Cut the store's write-ahead log back once a minute: an
+				// ingest's own checkpoint can be kept from it by this
+				// process's reads at that moment.
+				t := time.NewTicker(time.Minute)
+				defer t.Stop()
+				for {
+					select {
+					case <-gctx.Done():
+						return nil
+					case <-t.C:
+						if err := st.Checkpoint(gctx); err != nil && gctx.Err() == nil {
+							a.log.Debug("checkpoint the store", "err", err)
+						}
+					}
+				}
+			})
 			if inboxDir != "" {
 				in := &collector.Inbox{Dir: inboxDir, Ledger: st, Catalogue: func() *vs.Catalogue { return cat },
 					Options: limits, Logger: a.log}
