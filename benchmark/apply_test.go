@@ -32,10 +32,6 @@ func withAuthority(t testing.TB, code, model string) *vs.Catalogue {
 		t.Fatal(err)
 	}
 	cat.Authority.LACode, cat.Authority.StatisticalNeighbours = code, model
-	// The benchmarks typed into the built-in catalogue would win.
-	for i := range cat.Indicators {
-		cat.Indicators[i].Benchmarks = nil
-	}
 	return cat
 }
 

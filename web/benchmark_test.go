@@ -28,9 +28,6 @@ func bradfordServer(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	cat.Authority.LACode = "380"
-	for i := range cat.Indicators {
-		cat.Indicators[i].Benchmarks = nil // the figures typed in would win
-	}
 	files, err := benchmark.Embedded()
 	if err != nil {
 		t.Fatal(err)
