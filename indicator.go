@@ -400,6 +400,11 @@ type Authority struct {
 	// StatisticalNeighbours names DfE's statistical-neighbour model,
 	// "2025" or "2021"; empty means DefaultNeighbourModel.
 	StatisticalNeighbours string
+	// BenchmarksAs names the real authority whose published DfE
+	// benchmarks, rank and band a demo shows beside its generated
+	// figures, e.g. "Bradford"; empty when they are the authority's own.
+	// It is never read from a configuration file.
+	BenchmarksAs string
 }
 
 // DefaultNeighbourModel is the statistical-neighbour model used when none

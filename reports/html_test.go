@@ -121,3 +121,26 @@ func TestHTMLFacts(t *testing.T) {
 		t.Errorf("%d chart tables, want 2", n)
 	}
 }
+
+// A demo's report says whose published benchmarks it shows; a report of
+// the authority's own does not.
+func TestHTMLBenchmarksAs(t *testing.T) {
+	m, page := hostileReport(t)
+	if strings.Contains(page, "Benchmarks: as for") {
+		t.Error("the authority's own benchmarks are labelled as another's")
+	}
+	m.BenchmarksAs = "Bradford"
+	var buf bytes.Buffer
+	if err := reports.WriteHTML(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "<p class=\"meta\">Benchmarks: as for Bradford.") {
+		t.Error("a demo's report does not say its benchmarks are Bradford's")
+	}
+	cat := testCatalogue()
+	cat.Authority.BenchmarksAs = "Bradford"
+	s := assess.Build(cat, nil, vs.IngestStats{}, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC))
+	if got := reports.BuildMonthly(s, "authority", vs.Month(2026, time.September)).BenchmarksAs; got != "Bradford" {
+		t.Errorf("BuildMonthly: BenchmarksAs %q, want Bradford", got)
+	}
+}

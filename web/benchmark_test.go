@@ -21,13 +21,13 @@ import (
 
 // bradfordServer serves the built-in catalogue with the benchmarks built
 // into the binary drawn for Bradford (380), and an agency rate of 25%.
-func bradfordServer(t *testing.T) *httptest.Server {
+func bradfordServer(t *testing.T, as string) *httptest.Server {
 	t.Helper()
 	cat, err := config.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat.Authority.LACode = "380"
+	cat.Authority.LACode, cat.Authority.BenchmarksAs = "380", as
 	files, err := benchmark.Embedded()
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func bradfordServer(t *testing.T) *httptest.Server {
 // over, by name, as DfE published them (Bradford's agency rate 22.2%,
 // England 13%, Yorkshire and The Humber 7.9%, neighbours 9.47% of 10).
 func TestAssessmentBenchmarks(t *testing.T) {
-	ts := bradfordServer(t)
+	ts := bradfordServer(t, "")
 	resp, err := http.Get(ts.URL + "/api/v1/indicators/agency_rate/assessment")
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +121,7 @@ func TestAssessmentBenchmarks(t *testing.T) {
 // The indicator page shows the same: every source with its year, rank of
 // n, band and the neighbours by name.
 func TestIndicatorPageBenchmarks(t *testing.T) {
-	ts := bradfordServer(t)
+	ts := bradfordServer(t, "")
 	code, body := get(t, ts.URL+"/indicators/agency_rate")
 	if code != 200 {
 		t.Fatalf("GET: %d", code)
@@ -145,5 +145,19 @@ func TestIndicatorPageBenchmarks(t *testing.T) {
 	n, _ := strconv.Atoi(m[2])
 	if n < 140 || rank > n || benchmark.Band(rank, n) != m[3] {
 		t.Errorf("rank %d of %d band %s", rank, n, m[3])
+	}
+}
+
+// A demo's benchmarks are a real authority's, and every page says so; an
+// authority's own are not labelled.
+func TestBenchmarksAs(t *testing.T) {
+	for _, as := range []string{"Bradford", ""} {
+		ts := bradfordServer(t, as)
+		for _, path := range []string{"/", "/indicators/agency_rate"} {
+			_, body := get(t, ts.URL+path)
+			if got := strings.Contains(body, "Benchmarks: as for Bradford."); got != (as != "") {
+				t.Errorf("BenchmarksAs %q: %s labelled %v, want %v", as, path, got, as != "")
+			}
+		}
 	}
 }

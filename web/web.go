@@ -123,7 +123,10 @@ func stateText(s assess.State) string {
 
 type page struct {
 	Title, Base, Authority, Built string
-	Team, TeamName                string
+	// BenchmarksAs names the real authority whose DfE benchmarks a demo
+	// shows; empty when they are the authority's own.
+	BenchmarksAs   string
+	Team, TeamName string
 	// ReportMonth and ReportDate are the latest monthly and forecasting
 	// reports, for the links to them.
 	ReportMonth, ReportDate string
@@ -135,7 +138,7 @@ func (s *Server) newPage(snap *assess.Snapshot, title, team string) (page, bool)
 	t, ok := snap.Catalogue.Team(team)
 	auth, _ := snap.Catalogue.Team(vs.AuthorityTeam)
 	return page{
-		Title: title, Base: s.Base, Authority: snap.Catalogue.Authority.Name,
+		Title: title, Base: s.Base, Authority: snap.Catalogue.Authority.Name, BenchmarksAs: snap.Catalogue.Authority.BenchmarksAs,
 		Built: snap.Built.In(vs.London()).Format("2 January 2006 15:04 MST"),
 		Team:  t.ID, TeamName: t.Name, Teams: append([]vs.Team{auth}, snap.Catalogue.Teams...),
 		ReportMonth: vs.LastComplete(vs.Monthly, snap.Built, time.Sunday).String(),

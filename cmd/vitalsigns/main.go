@@ -21,6 +21,7 @@ import (
 	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/benchmark"
 	"github.com/vitalsigns/vitalsigns/config"
+	"github.com/vitalsigns/vitalsigns/demo"
 	"github.com/vitalsigns/vitalsigns/store"
 )
 
@@ -166,6 +167,37 @@ func (a *app) catalogue() (*vs.Catalogue, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.withBenchmarks(cat)
+}
+
+// demoCatalogue is catalogue for a demo: without authority.la_code
+// configured, the benchmarks are those of a real authority (demo.LACode),
+// named in Authority.BenchmarksAs so that every page says so.
+func (a *app) demoCatalogue() (*vs.Catalogue, error) {
+	cat, err := a.configuration()
+	if err != nil {
+		return nil, err
+	}
+	if cat.Authority.LACode != "" {
+		return a.withBenchmarks(cat)
+	}
+	c := *cat
+	c.Authority.LACode = demo.LACode
+	out, err := a.withBenchmarks(&c)
+	if err != nil {
+		return nil, err
+	}
+	for _, ind := range out.Indicators {
+		if ind.Standing != nil && ind.Standing.Authority != "" {
+			out.Authority.BenchmarksAs = ind.Standing.Authority
+			break
+		}
+	}
+	return out, nil
+}
+
+// withBenchmarks returns cat with the benchmarks drawn from DfE's data.
+func (a *app) withBenchmarks(cat *vs.Catalogue) (*vs.Catalogue, error) {
 	files, err := benchmark.Embedded()
 	if err != nil {
 		return nil, err

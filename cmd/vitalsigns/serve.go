@@ -59,7 +59,11 @@ func (a *app) serveCommand() *cobra.Command {
 					return usageError{fmt.Errorf("--web.config.file %s: %w", webConfig, err)}
 				}
 			}
-			cat, err := a.catalogue()
+			catalogue := a.catalogue
+			if withDemo {
+				catalogue = a.demoCatalogue
+			}
+			cat, err := catalogue()
 			if err != nil {
 				return err
 			}
