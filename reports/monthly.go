@@ -26,11 +26,11 @@ type Monthly struct {
 	// shows (vs.Authority.BenchmarksAs); empty when they are the
 	// authority's own.
 	BenchmarksAs string
-	Team      vs.Team
-	Period    vs.Period // the month reported on
-	AsAt      time.Time // when the assessment was built
-	Cover     Cover
-	Sections  []Section // one per priority area, in catalogue order
+	Team         vs.Team
+	Period       vs.Period // the month reported on
+	AsAt         time.Time // when the assessment was built
+	Cover        Cover
+	Sections     []Section // one per priority area, in catalogue order
 	// LastIssued is the previous report of this kind for the team, if
 	// any, and Revisions the figures changed since it was issued (set by
 	// the caller, which reads the figures as they stood then).
