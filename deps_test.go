@@ -21,6 +21,8 @@ var allowed = map[string][]string{
 	"collector":                      {"config", ""},
 	"store":                          {""},
 	"config":                         {""},
+	"benchmark":                      {""},
+	"benchmark/gen":                  {"benchmark", "config"},
 	"demo":                           {"config", ""},
 	"":                               {},
 	"internal/testenv":               {},

@@ -96,6 +96,57 @@ type Benchmark struct {
 	Dataset     string // the file and column it was taken from
 }
 
+// DfEMeasure names one series of DfE's published statistics in the tidy
+// CSV format of DfE's statistics service.
+type DfEMeasure struct {
+	Measure string            // the column, e.g. "agency_rate_fte"
+	Where   map[string]string // filters picking the rows: column → value
+	// Scale takes the published figure into the indicator's unit: 0.01
+	// for DfE's percentages (held as fractions), 1 otherwise.
+	Scale float64
+	// Reference is the reference date with "{year}" for the year, e.g.
+	// "at 30 September {year}".
+	Reference   string
+	Publication string // the statistical release, "{year}" for the year
+}
+
+// Standing is where the authority stands among all English authorities on
+// an indicator's DfE measure, in the latest year published.
+type Standing struct {
+	Authority   string // the authority's name as DfE gives it
+	Year        string // as DfE labels it, e.g. "2025"
+	Reference   string // e.g. "at 30 September 2025"
+	Publication string
+	Dataset     string // the file and column the figures came from
+	// Value is the authority's own published figure (HasValue false when
+	// it is suppressed or absent). Combined names the row it shares with
+	// another authority, as DfE publishes Kingston and Richmond together.
+	Value    float64
+	HasValue bool
+	Combined string
+	// Rank is the authority's place among Ranked authorities with a
+	// value, by competition ranking (ties share the best rank), 1 the
+	// best by polarity (the highest for a neutral indicator); 0 unranked.
+	Rank, Ranked int
+	Band         string // quartile band, "A" (best quarter) to "D"; "" unranked
+	// Model is the statistical-neighbour model ("2025" or "2021");
+	// Neighbours lists the neighbours, closest first, and NeighboursUsed
+	// how many had a value for the mean.
+	Model          string
+	Neighbours     []NeighbourValue
+	NeighboursUsed int
+}
+
+// NeighbourValue is one statistical neighbour's published figure.
+type NeighbourValue struct {
+	Code  string // DfE's old_la_code
+	Name  string
+	Value float64
+	// Status is "published", "suppressed", or "no row of its own" (as
+	// inside a combined row) or "missing".
+	Status string
+}
+
 // Indicator is one entry of the indicator catalogue.
 type Indicator struct {
 	ID          string // snake_case, stable: a metric label, path and dropdown value
@@ -116,9 +167,17 @@ type Indicator struct {
 	// each team's sorted by From, oldest first.
 	Thresholds []Threshold
 	Benchmarks []Benchmark
-	Aliases    []string
-	SPC        SPCSettings
-	Alerts     AlertSettings
+	// DfE maps the indicator to a measure of DfE's published statistics,
+	// from which the England, region and statistical-neighbour
+	// benchmarks, rank and quartile band are drawn; nil for none.
+	DfE *DfEMeasure
+	// Standing is where the authority stands among all authorities on
+	// the DfE measure, from the benchmark data in force; nil when there is
+	// none (no mapping, no data, or no authority configured).
+	Standing *Standing
+	Aliases  []string
+	SPC      SPCSettings
+	Alerts   AlertSettings
 }
 
 // AlertRule names one of the generated alerting rules that an indicator
@@ -335,11 +394,32 @@ func ColumnFields() []string {
 // Authority describes the council the service runs for.
 type Authority struct {
 	Name string
-	// LACode is DfE's three-digit local authority code, e.g. "380".
+	// LACode is DfE's local authority code as configured: the old
+	// three-digit code, e.g. "380", or a new E-code such as "E08000032".
 	LACode string
-	// StatisticalNeighbours names the statistical-neighbour model, e.g.
-	// "sn_model_2025".
+	// StatisticalNeighbours names DfE's statistical-neighbour model,
+	// "2025" or "2021"; empty means DefaultNeighbourModel.
 	StatisticalNeighbours string
+	// BenchmarksAs names the real authority whose published DfE
+	// benchmarks, rank and band a demo shows beside its generated
+	// figures, e.g. "Bradford"; empty when they are the authority's own.
+	// It is never read from a configuration file.
+	BenchmarksAs string
+}
+
+// DefaultNeighbourModel is the statistical-neighbour model used when none
+// is configured.
+const DefaultNeighbourModel = "2025"
+
+// NeighbourModels lists the statistical-neighbour models, the default first.
+func NeighbourModels() []string { return []string{DefaultNeighbourModel, "2021"} }
+
+// NeighbourModel returns the statistical-neighbour model in force.
+func (a Authority) NeighbourModel() string {
+	if a.StatisticalNeighbours == "" {
+		return DefaultNeighbourModel
+	}
+	return a.StatisticalNeighbours
 }
 
 // Committee is a scrutiny committee whose meeting dates set forecast

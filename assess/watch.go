@@ -24,6 +24,10 @@ type Watcher struct {
 	// Builder builds the snapshots, keeping forecasts of unchanged series
 	// from one build to the next; nil builds each from scratch.
 	Builder *Builder
+	// Reload, if set, returns the catalogue in force at each Load (serve
+	// draws benchmarks imported into the store anew); Catalogue is used
+	// when it is nil.
+	Reload func(ctx context.Context) (*vs.Catalogue, error)
 }
 
 // Load builds a snapshot from the store now.
@@ -48,7 +52,13 @@ func (w *Watcher) Load(ctx context.Context) (*Snapshot, error) {
 	if b == nil {
 		b = new(Builder)
 	}
-	s := b.Build(w.Catalogue, latest, stats, now())
+	cat := w.Catalogue
+	if w.Reload != nil {
+		if cat, err = w.Reload(ctx); err != nil {
+			return nil, fmt.Errorf("build snapshot: %w", err)
+		}
+	}
+	s := b.Build(cat, latest, stats, now())
 	s.Seq = seq
 	return s, nil
 }

@@ -178,3 +178,26 @@ func TestForecastRecords(t *testing.T) {
 		t.Errorf("third target %s, want 2025-11", recs[2].Target)
 	}
 }
+
+// With Reload, each Load takes the catalogue it returns (serve draws the
+// benchmarks imported into the store), and a failing Reload fails the Load.
+func TestWatcherReload(t *testing.T) {
+	ind := vs.Indicator{ID: "agency_rate", Name: "Agency", Unit: vs.UnitPercent, Polarity: vs.LowerIsBetter, Frequency: vs.Monthly}
+	old := &vs.Catalogue{Indicators: []vs.Indicator{ind}}
+	ind.Benchmarks = []vs.Benchmark{{Source: vs.BenchmarkEngland, Value: 0.14, Year: "2025"}}
+	drawn := &vs.Catalogue{Indicators: []vs.Indicator{ind}}
+	var fail error
+	w := &assess.Watcher{Reader: &changingReader{}, Catalogue: old,
+		Reload: func(context.Context) (*vs.Catalogue, error) { return drawn, fail }}
+	s, err := w.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Catalogue.Indicator("agency_rate"); len(got.Benchmarks) != 1 || got.Benchmarks[0].Value != 0.14 {
+		t.Errorf("snapshot catalogue benchmarks %+v, want the reloaded one's", got.Benchmarks)
+	}
+	fail = errors.New("store gone")
+	if _, err := w.Load(context.Background()); !errors.Is(err, fail) {
+		t.Errorf("Load with a failing Reload: %v, want it wrapped", err)
+	}
+}

@@ -43,6 +43,14 @@ func tmplCatalogue(t *testing.T) *vs.Catalogue {
 	}
 	cat := *def
 	cat.Teams = []vs.Team{{ID: "north", Name: "North Locality"}, {ID: "south_east", Name: "South & East"}}
+	// England's figure as vitalsigns draws it from DfE's data.
+	cat.Indicators = slices.Clone(def.Indicators)
+	for i := range cat.Indicators {
+		if cat.Indicators[i].ID == "agency_rate" {
+			cat.Indicators[i].Benchmarks = []vs.Benchmark{{Source: vs.BenchmarkEngland, Value: 0.13, Year: "2025",
+				Reference: "at 30 September 2025", Publication: "Children's social work workforce 2025"}}
+		}
+	}
 	return &cat
 }
 

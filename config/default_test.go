@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -202,13 +201,14 @@ func TestDefaultAliases(t *testing.T) {
 	}
 }
 
-// englandBenchmarks lists the indicators that must carry DfE's England figure
-// (catalogue.md gives a DfE source and an England figure for each).
-var englandBenchmarks = []string{
-	"rereferrals_12m", "referrals_nfa", "cp_second_subsequent", "cla_rate_per_10k",
-	"placement_3plus_moves", "placement_long_term_stability", "care_leavers_eet",
-	"care_leavers_suitable_accommodation", "caseload_avg", "agency_rate", "vacancy_rate",
-	"turnover_rate", "sickness_absence_rate",
+// englandFigures is DfE's published England figure, latest year, for
+// every indicator the built-in catalogue maps (catalogue.md gives a DfE
+// source and an England figure for each), in DfE's own units.
+var englandFigures = map[string]float64{
+	"rereferrals_12m": 22.6, "referrals_nfa": 6.5, "cp_second_subsequent": 24.5, "cla_rate_per_10k": 67,
+	"placement_3plus_moves": 10, "placement_long_term_stability": 69, "care_leavers_eet": 54,
+	"care_leavers_suitable_accommodation": 89, "caseload_avg": 15.2, "agency_rate": 13, "vacancy_rate": 14.2,
+	"turnover_rate": 11.8, "sickness_absence_rate": 3.5,
 }
 
 func dfeDir(t *testing.T) string {
@@ -315,52 +315,57 @@ func nationalLatest(path string, ds dataset) (float64, string, error) {
 	return v, best, nil
 }
 
-// TestEnglandBenchmarks checks every England figure against the DfE file its
-// dataset names: the latest year's National row.
-func TestEnglandBenchmarks(t *testing.T) {
+// TestDfEMappings checks every built-in mapping against DfE's files: its
+// measure and filters pick the latest year's National row of exactly one
+// file, with the England figure DfE published, and its reference and
+// publication name that year. The built-in catalogue types in no
+// benchmark: they are drawn from the data.
+func TestDfEMappings(t *testing.T) {
 	dir := dfeDir(t)
+	paths, err := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	cat := mustDefault(t)
-	var got []string
+	got := map[string]float64{}
 	for _, ind := range cat.Indicators {
-		b, ok := ind.Benchmark(vs.BenchmarkEngland)
-		if !ok {
+		if len(ind.Benchmarks) > 0 {
+			t.Errorf("%s: the built-in catalogue types in benchmarks %+v", ind.ID, ind.Benchmarks)
+		}
+		if ind.DfE == nil {
 			continue
 		}
-		got = append(got, ind.ID)
 		t.Run(ind.ID, func(t *testing.T) {
-			ds, err := parseDataset(b.Dataset)
-			if err != nil {
-				t.Fatal(err)
+			ds := dataset{column: ind.DfE.Measure, filters: ind.DfE.Where}
+			if ds.filters == nil {
+				ds.filters = map[string]string{}
 			}
-			want, year, err := nationalLatest(filepath.Join(dir, ds.file), ds)
-			if err != nil {
-				t.Fatal(err)
+			var files []string
+			var value float64
+			var year string
+			for _, p := range paths {
+				if v, y, err := nationalLatest(p, ds); err == nil {
+					files, value, year = append(files, filepath.Base(p)), v, y
+				}
 			}
-			if ind.Unit == vs.UnitPercent {
-				want /= 100 // DfE's percentages are 0–100; the catalogue holds fractions
+			if len(files) != 1 {
+				t.Fatalf("mapping %+v picks the National rows of %d files %v, want 1", ind.DfE, len(files), files)
 			}
-			if math.Abs(b.Value-want) > 1e-9 {
-				t.Errorf("England value %s, but %s says %s for %s", ind.Format(b.Value), ds.file, ind.Format(want), year)
+			got[ind.ID] = value
+			file := files[0]
+			if !strings.Contains(ind.DfE.Reference, "{year}") || !strings.Contains(ind.DfE.Publication, "{year}") {
+				t.Errorf("reference %q, publication %q: want {year} in both", ind.DfE.Reference, ind.DfE.Publication)
 			}
-			if b.Year != year {
-				t.Errorf("year %q, want %q (the file's latest)", b.Year, year)
+			if strings.HasPrefix(file, "csww_") && ind.DfE.Reference != "at 30 September {year}" {
+				t.Errorf("reference %q: the workforce census is at 30 September", ind.DfE.Reference)
 			}
-			wantRef, wantPub := "year to 31 March "+year, ""
-			switch {
-			case strings.HasPrefix(ds.file, "csww_"):
-				wantRef, wantPub = "at 30 September "+year, "Children's social work workforce "+year
-			case strings.HasPrefix(ds.file, "c1_"), strings.HasPrefix(ds.file, "d3_"), strings.HasPrefix(ds.file, "b1_"):
-				wantPub = "Children in need " + year
-			default:
-				wantPub = "Children looked after in England including adoptions " + year
-			}
-			if b.Reference != wantRef || b.Publication != wantPub {
-				t.Errorf("reference %q, publication %q; want %q, %q", b.Reference, b.Publication, wantRef, wantPub)
+			if year != "2025" {
+				t.Errorf("%s: latest year %s, want 2025", file, year)
 			}
 		})
 	}
-	if diff := cmp.Diff(englandBenchmarks, got); diff != "" {
-		t.Errorf("indicators with an England benchmark (-want +got):\n%s", diff)
+	if diff := cmp.Diff(englandFigures, got); diff != "" {
+		t.Errorf("England's figures as DfE published them (-want +got):\n%s", diff)
 	}
 }
 
@@ -391,5 +396,35 @@ func TestParseDataset(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDefaultDfEMappings pins which built-in indicators are mapped to DfE's
+// published statistics: the 13 measures catalogue.md names, and only rates
+// and percentages.
+func TestDefaultDfEMappings(t *testing.T) {
+	cat, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ind := range cat.Indicators {
+		if ind.DfE == nil {
+			continue
+		}
+		got = append(got, ind.ID)
+		if ind.Unit == vs.UnitCount || ind.Unit == vs.UnitCurrency {
+			t.Errorf("%s: a %s mapped to DfE", ind.ID, ind.Unit)
+		}
+		if want := map[bool]float64{true: 0.01, false: 1}[ind.Unit == vs.UnitPercent]; ind.DfE.Scale != want {
+			t.Errorf("%s: scale %v, want %v", ind.ID, ind.DfE.Scale, want)
+		}
+	}
+	want := []string{"agency_rate", "care_leavers_eet", "care_leavers_suitable_accommodation", "caseload_avg", "cla_rate_per_10k",
+		"cp_second_subsequent", "placement_3plus_moves", "placement_long_term_stability", "referrals_nfa", "rereferrals_12m",
+		"sickness_absence_rate", "turnover_rate", "vacancy_rate"}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("mapped = %v, want %v", got, want)
 	}
 }

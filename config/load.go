@@ -235,6 +235,10 @@ func checkNode(d *doc, n *yaml.Node, t reflect.Type, path string, probs *vs.Prob
 
 var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
+// laCodePattern is DfE's old three-digit local authority code or a new
+// E-code (ONS's nine characters).
+var laCodePattern = regexp.MustCompile(`^(\d{3}|E\d{8})$`)
+
 // source remembers which file, and where in it, a merged entry came from.
 type source struct {
 	d    *doc
@@ -253,13 +257,14 @@ func build(docs []*doc) (*vs.Catalogue, vs.Problems) {
 				cat.Authority.Name = a.Name
 			}
 			if a.LACode != "" {
-				if !regexp.MustCompile(`^\d{3}$`).MatchString(a.LACode) {
-					probs = append(probs, d.problem("authority.la_code", fmt.Sprintf("want DfE's three-digit local authority code such as \"380\", got %s", vs.Quote(a.LACode))))
+				if !laCodePattern.MatchString(a.LACode) {
+					probs = append(probs, d.problem("authority.la_code", fmt.Sprintf("want DfE's three-digit local authority code such as \"380\" or its E-code such as \"E08000032\", got %s", vs.Quote(a.LACode))))
 				}
 				cat.Authority.LACode = a.LACode
 			}
 			if a.StatisticalNeighbours != "" {
-				cat.Authority.StatisticalNeighbours = a.StatisticalNeighbours
+				m := a.StatisticalNeighbours
+				cat.Authority.StatisticalNeighbours = oneOf(d, "authority.statistical_neighbours", "statistical-neighbour model", &m, vs.NeighbourModels(), &probs)
 			}
 		}
 		if sp := d.file.SPC; sp != nil && sp.ExcelParity != nil {
@@ -546,6 +551,9 @@ func overlay(dst *fileIndicator, src fileIndicator) {
 	if src.Benchmarks != nil {
 		dst.Benchmarks = src.Benchmarks
 	}
+	if src.DfE != nil {
+		dst.DfE = src.DfE
+	}
 	if src.SPC != nil {
 		dst.SPC = src.SPC
 	}
@@ -724,6 +732,9 @@ func indicator(f fileIndicator, from source, teams []vs.Team) (vs.Indicator, vs.
 		ind.Benchmarks = append(ind.Benchmarks, vs.Benchmark{Source: s, Value: *v, Reference: fb.Reference,
 			Year: fb.Year, Publication: fb.Publication, Dataset: fb.Dataset})
 	}
+	if f.DfE != nil {
+		ind.DfE, probs = dfeMeasure(d, path+".dfe", *f.DfE, ind.Unit, probs)
+	}
 	if f.SPC != nil {
 		ind.SPC, probs = spcSettings(d, path+".spc", *f.SPC, &ind, probs)
 	}
@@ -740,6 +751,45 @@ func indicator(f fileIndicator, from source, teams []vs.Team) (vs.Indicator, vs.
 		}
 	}
 	return ind, probs
+}
+
+// dfeMeasure checks an indicator's mapping to DfE's statistics. Whether a
+// file holds the measure is for the benchmark import to say: the files
+// are not known here.
+func dfeMeasure(d *doc, path string, f fileDfE, unit vs.Unit, probs vs.Problems) (*vs.DfEMeasure, vs.Problems) {
+	m := &vs.DfEMeasure{Measure: strings.TrimSpace(f.Measure), Reference: strings.TrimSpace(f.Reference), Publication: strings.TrimSpace(f.Publication), Scale: 1}
+	if unit == vs.UnitPercent {
+		m.Scale = 0.01 // DfE publishes percentages 0–100
+	}
+	if m.Measure == "" {
+		probs = append(probs, d.problem(path+".measure", "measure is required: the column of DfE's file, such as agency_rate_fte"))
+	}
+	if unit == vs.UnitCount || unit == vs.UnitCurrency {
+		probs = append(probs, d.problem(path, fmt.Sprintf("an indicator measured in %s has no benchmark: only rates and percentages compare across authorities", unit)))
+	}
+	if !strings.Contains(m.Reference, "{year}") {
+		probs = append(probs, d.problem(path+".reference", fmt.Sprintf("want the reference date with {year} for the year, such as \"at 30 September {year}\", got %s", vs.Quote(m.Reference))))
+	}
+	if m.Publication == "" {
+		probs = append(probs, d.problem(path+".publication", "publication is required: the statistical release, such as \"Children's social work workforce {year}\""))
+	}
+	if f.Scale != nil {
+		if *f.Scale <= 0 || math.IsNaN(*f.Scale) || math.IsInf(*f.Scale, 0) {
+			probs = append(probs, d.problem(path+".scale", "must be a positive number"))
+		}
+		m.Scale = *f.Scale
+	}
+	for k, v := range f.Where {
+		if strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
+			probs = append(probs, d.problem(path+".where", "every filter needs a column and a value"))
+			continue
+		}
+		if m.Where == nil {
+			m.Where = map[string]string{}
+		}
+		m.Where[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return m, probs
 }
 
 // minBaseline is the fewest points a fixed baseline may have: SPC shows no

@@ -36,7 +36,7 @@ func problemsOf(t *testing.T, err error) []string {
 func TestLoadBad(t *testing.T) {
 	const (
 		units        = "count, percent, rate_per_10k, days, number, currency"
-		indicatorKey = "id, name, description, group, unit, polarity, frequency, aggregation, min_denominator, suppress_below, aliases, thresholds, benchmarks, spc, alerts"
+		indicatorKey = "id, name, description, group, unit, polarity, frequency, aggregation, min_denominator, suppress_below, aliases, thresholds, benchmarks, dfe, spc, alerts"
 	)
 	tests := map[string][]string{
 		"unknown_key.bad.yaml": {
@@ -105,7 +105,7 @@ func TestLoadBad(t *testing.T) {
 			`bad_from.bad.yaml:18:15: indicators[1].thresholds[1].from: thresholds must be in order of their from month, each later than the one before`,
 		},
 		"misc.bad.yaml": {
-			`misc.bad.yaml:3:12: authority.la_code: want DfE's three-digit local authority code such as "380", got "38"`,
+			`misc.bad.yaml:3:12: authority.la_code: want DfE's three-digit local authority code such as "380" or its E-code such as "E08000032", got "38"`,
 			`misc.bad.yaml:7:9: indicators[0].thresholds[0]: a neutral indicator is not rated: remove its thresholds or give it a polarity`,
 			`misc.bad.yaml:10:9: indicators[0].benchmarks[0]: a count has no benchmark: only rates and percentages compare across authorities`,
 			`misc.bad.yaml:17:20: indicators[1].thresholds[0].tolerance: tolerance needs a target and no red boundary`,
@@ -114,6 +114,15 @@ func TestLoadBad(t *testing.T) {
 			`misc.bad.yaml:21:17: indicators[1].benchmarks[0].source: benchmark source "national" is not one of england, region, statistical_neighbours`,
 			`misc.bad.yaml:23:9: indicators[2].id: indicator id "Agency-Rate" must be snake_case (a-z, 0-9, _)`,
 			`misc.bad.yaml:28:9: committees[0].dates[0]: not a date (YYYY-MM-DD): "2026-02-30"`,
+		},
+		"dfe.bad.yaml": {
+			`dfe.bad.yaml:4:27: authority.statistical_neighbours: statistical-neighbour model "2019" is not one of 2025, 2021`,
+			`dfe.bad.yaml:8:7: indicators[0].dfe: an indicator measured in count has no benchmark: only rates and percentages compare across authorities`,
+			`dfe.bad.yaml:13:7: indicators[1].dfe.publication: publication is required: the statistical release, such as "Children's social work workforce {year}"`,
+			`dfe.bad.yaml:13:16: indicators[1].dfe.measure: measure is required: the column of DfE's file, such as agency_rate_fte`,
+			`dfe.bad.yaml:14:14: indicators[1].dfe.scale: must be a positive number`,
+			`dfe.bad.yaml:15:18: indicators[1].dfe.reference: want the reference date with {year} for the year, such as "at 30 September {year}", got "at 30 September 2025"`,
+			`dfe.bad.yaml:20:9: indicators[2].dfe.where: every filter needs a column and a value`,
 		},
 		"team_thresholds.bad.yaml": {
 			`team_thresholds.bad.yaml:10:15: indicators[0].thresholds[1].team: unknown team "front_dor" (the teams are front_door)`,
@@ -260,7 +269,7 @@ func TestLoadGood(t *testing.T) {
 			}
 		}},
 		{"teams.good.yaml", func(c *vs.Catalogue) {
-			c.Authority = vs.Authority{Name: "Anytown Borough Council", LACode: "380", StatisticalNeighbours: "sn_model_2025"}
+			c.Authority = vs.Authority{Name: "Anytown Borough Council", LACode: "380", StatisticalNeighbours: "2025"}
 			c.Teams = []vs.Team{
 				{ID: "social_care", Name: "Children's Social Care"},
 				{ID: "north", Name: "North locality", Parent: "social_care", Aliases: []string{"North", "North team"}},
@@ -302,6 +311,18 @@ func TestLoadGood(t *testing.T) {
 				Commentary: []string{"Narrative"},
 				// outcome: [] adds nothing.
 			}
+		}},
+		{"dfe.good.yaml", func(c *vs.Catalogue) {
+			c.Authority = vs.Authority{Name: "City of Bradford Metropolitan District Council", LACode: "E08000032", StatisticalNeighbours: "2021"}
+			c.Indicators = append(c.Indicators, vs.Indicator{
+				ID: "placement_3plus_moves_2y", Name: "Children in care with 3 or more placements in two years", Group: "Other",
+				Unit: vs.UnitPercent, Polarity: vs.LowerIsBetter, Frequency: vs.Monthly, Aggregation: vs.AggregateRatio,
+				DfE: &vs.DfEMeasure{Measure: "children_percent", Scale: 0.01,
+					Where:     map[string]string{"cla_group": "CLA 2 years on 31 March", "placement_stability": "With 3 or more placements during the previous 2 years"},
+					Reference: "year to 31 March {year}", Publication: "Children looked after in England including adoptions {year}"},
+			})
+			ind, _ := c.Indicator("caseload_avg")
+			ind.DfE = &vs.DfEMeasure{Measure: "caseload_fte", Scale: 1, Reference: "at 30 September {year}", Publication: "Children's social work workforce {year} (revised)"}
 		}},
 		{"thresholds_from.good.yaml", func(c *vs.Catalogue) {
 			ind, _ := c.Indicator("caseload_avg")

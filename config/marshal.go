@@ -117,6 +117,17 @@ func fileIndicatorOf(ind vs.Indicator) fileIndicator {
 		fi.Benchmarks = append(fi.Benchmarks, fileBenchmark{Source: string(b.Source), Value: q(&v),
 			Reference: b.Reference, Year: b.Year, Publication: b.Publication, Dataset: b.Dataset})
 	}
+	if m := ind.DfE; m != nil {
+		fi.DfE = &fileDfE{Measure: m.Measure, Where: m.Where, Reference: m.Reference, Publication: m.Publication}
+		def := 1.0
+		if ind.Unit == vs.UnitPercent {
+			def = 0.01
+		}
+		if m.Scale != def {
+			sc := m.Scale
+			fi.DfE.Scale = &sc
+		}
+	}
 	if al := ind.Alerts; al.AmberPeriods != 0 || len(al.Disabled) > 0 {
 		fi.Alerts = &fileAlerts{AmberPeriods: al.AmberPeriods}
 		for _, r := range al.Disabled {

@@ -78,7 +78,7 @@ func TestMarshalBuilt(t *testing.T) {
 		cat  *vs.Catalogue
 	}{
 		{"teams and from-months", &vs.Catalogue{
-			Authority: vs.Authority{Name: "Anytown", LACode: "380", StatisticalNeighbours: "sn_model_2025"},
+			Authority: vs.Authority{Name: "Anytown", LACode: "380", StatisticalNeighbours: "2025"},
 			Teams: []vs.Team{
 				{ID: "social_care", Name: "Children's Social Care"},
 				{ID: "north", Name: "North", Parent: "social_care"},
@@ -106,7 +106,16 @@ func TestMarshalBuilt(t *testing.T) {
 
 // TestMarshalReadable checks that percentages are shown as people write them.
 func TestMarshalReadable(t *testing.T) {
-	out, err := config.Marshal(mustDefault(t))
+	cat := mustDefault(t)
+	// A user's --config may still type benchmarks in.
+	for i, v := range map[string]float64{"rereferrals_12m": 0.226, "caseload_avg": 15.2, "cla_rate_per_10k": 67} {
+		for j := range cat.Indicators {
+			if cat.Indicators[j].ID == i {
+				cat.Indicators[j].Benchmarks = []vs.Benchmark{{Source: vs.BenchmarkEngland, Value: v, Reference: "year to 31 March 2025"}}
+			}
+		}
+	}
+	out, err := config.Marshal(cat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,6 +91,7 @@ type fileIndicator struct {
 	Aliases        []string        `yaml:"aliases,omitempty"`
 	Thresholds     []fileThreshold `yaml:"thresholds,omitempty"`
 	Benchmarks     []fileBenchmark `yaml:"benchmarks,omitempty"`
+	DfE            *fileDfE        `yaml:"dfe,omitempty"`
 	SPC            *fileSPC        `yaml:"spc,omitempty"`
 	Alerts         *fileAlerts     `yaml:"alerts,omitempty"`
 }
@@ -136,6 +137,18 @@ type fileBenchmark struct {
 	Year        string    `yaml:"year,omitempty"`
 	Publication string    `yaml:"publication"`
 	Dataset     string    `yaml:"dataset,omitempty"`
+}
+
+// fileDfE maps an indicator to a measure of DfE's published statistics:
+// dfe: {measure: agency_rate_fte, scale: 0.01, reference: "at 30
+// September {year}", publication: ...}. The measure and its filters must
+// pick the rows of exactly one file.
+type fileDfE struct {
+	Measure     string            `yaml:"measure"`
+	Where       map[string]string `yaml:"where,omitempty"`
+	Scale       *float64          `yaml:"scale,omitempty"`
+	Reference   string            `yaml:"reference"`
+	Publication string            `yaml:"publication"`
 }
 
 type fileCommittee struct {

@@ -6,6 +6,11 @@ import (
 	vs "github.com/vitalsigns/vitalsigns"
 )
 
+// LACode is the real authority whose published DfE benchmarks the demo
+// shows when no authority.la_code is configured: Bradford (380), whose
+// agency rate of 22.2% is close to the demo's one in four.
+const LACode = "380"
+
 // AuthorityName is the demo authority's name.
 const AuthorityName = "Demo Borough Council"
 

@@ -41,7 +41,13 @@ var (
 	descBenchmark = prometheus.NewDesc(ns+"_indicator_benchmark",
 		"Published comparator figure (see vitalsigns_indicator_benchmark_info for its year and publication).", []string{"indicator", "source"}, nil)
 	descBenchmarkInfo = prometheus.NewDesc(ns+"_indicator_benchmark_info",
-		"Where a benchmark comes from and the date it refers to.", []string{"indicator", "source", "reference", "publication"}, nil)
+		"Where a benchmark comes from: the publication's year, the date it refers to and the publication.", []string{"indicator", "source", "year", "reference", "publication"}, nil)
+	descBenchmarkRank = prometheus.NewDesc(ns+"_indicator_benchmark_rank",
+		"The authority's rank among English authorities with a published value in the benchmark year, 1 the best by polarity (the highest for a neutral indicator); ties share the best rank.", []string{"indicator"}, nil)
+	descBenchmarkRanked = prometheus.NewDesc(ns+"_indicator_benchmark_ranked",
+		"How many English authorities with a published value the rank is among.", []string{"indicator"}, nil)
+	descBenchmarkBand = prometheus.NewDesc(ns+"_indicator_benchmark_quartile_info",
+		"The authority's quartile band among English authorities in the benchmark year: A the best quarter to D.", []string{"indicator", "band"}, nil)
 	descRAG = prometheus.NewDesc(ns+"_indicator_rag",
 		"RAG rating of the latest value: 0 green, 1 amber, 2 red; absent when there is no verdict.", it, nil)
 	descStatus = prometheus.NewDesc(ns+"_indicator_status",
@@ -175,6 +181,7 @@ func (c *Collector) Snapshot() *assess.Snapshot {
 // Describe sends every descriptor the collector may emit.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descValue, descTarget, descThreshold, descBenchmark, descBenchmarkInfo,
+		descBenchmarkRank, descBenchmarkRanked, descBenchmarkBand,
 		descRAG, descStatus, descPeriodEnd, descDue, descSmall, descDirection, descChange, descComparison,
 		descRedOf3, descAmberRun, descRedRun, descProcessMean, descProcessLimit, descSPCSignal, descSPCPoint,
 		descSPCPointEnd, descSPCInfo, descForecast, descForecastInfo, descBreach, descBreachProb, descCommittee, descPending,
@@ -215,7 +222,12 @@ func build(s *assess.Snapshot) ([]prometheus.Metric, error) {
 		add(descInfo, prometheus.GaugeValue, 1, ind.ID, ind.Name, string(ind.Unit), string(ind.Polarity), ind.Group, string(ind.Frequency))
 		for _, b := range ind.Benchmarks {
 			add(descBenchmark, prometheus.GaugeValue, b.Value, ind.ID, string(b.Source))
-			add(descBenchmarkInfo, prometheus.GaugeValue, 1, ind.ID, string(b.Source), b.Reference, b.Publication)
+			add(descBenchmarkInfo, prometheus.GaugeValue, 1, ind.ID, string(b.Source), b.Year, b.Reference, b.Publication)
+		}
+		if st := ind.Standing; st != nil && st.Rank > 0 {
+			add(descBenchmarkRank, prometheus.GaugeValue, float64(st.Rank), ind.ID)
+			add(descBenchmarkRanked, prometheus.GaugeValue, float64(st.Ranked), ind.ID)
+			add(descBenchmarkBand, prometheus.GaugeValue, 1, ind.ID, st.Band)
 		}
 	}
 	for _, tid := range s.Catalogue.TeamIDs() {

@@ -279,3 +279,54 @@ func boolFloat(b bool) float64 {
 	}
 	return 0
 }
+
+// Every benchmark source is exposed with its year, and the authority's
+// rank, the number ranked and its quartile band beside them; the latest
+// value is compared with each source.
+func TestBenchmarkFamilies(t *testing.T) {
+	bm := func(s vs.BenchmarkSource, v float64) vs.Benchmark {
+		return vs.Benchmark{Source: s, Value: v, Reference: "at 30 September 2025", Year: "2025",
+			Publication: "Children's social work workforce 2025"}
+	}
+	cat := &vs.Catalogue{
+		Indicators: []vs.Indicator{{ID: "agency_rate", Name: "Agency social worker rate", Unit: vs.UnitPercent,
+			Polarity: vs.LowerIsBetter, Frequency: vs.Monthly,
+			Benchmarks: []vs.Benchmark{bm(vs.BenchmarkEngland, 0.13), bm(vs.BenchmarkRegion, 0.079), bm(vs.BenchmarkStatisticalNeighbours, 0.0947)},
+			Standing:   &vs.Standing{Authority: "Bradford", Year: "2025", Rank: 140, Ranked: 151, Band: "D", Model: "2025"}}},
+	}
+	obs := []vs.Observation{{Key: vs.Key{Indicator: "agency_rate", Team: "authority", Period: vs.Month(2026, time.October)},
+		Value: sql.NullFloat64{Float64: 0.09, Valid: true}, Status: vs.StatusActual}}
+	c := metrics.NewCollector()
+	if err := c.Set(assess.Build(cat, obs, vs.IngestStats{}, time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))); err != nil {
+		t.Fatal(err)
+	}
+	want := `
+# HELP vitalsigns_indicator_benchmark_info Where a benchmark comes from: the publication's year, the date it refers to and the publication.
+# TYPE vitalsigns_indicator_benchmark_info gauge
+vitalsigns_indicator_benchmark_info{indicator="agency_rate",publication="Children's social work workforce 2025",reference="at 30 September 2025",source="england",year="2025"} 1
+vitalsigns_indicator_benchmark_info{indicator="agency_rate",publication="Children's social work workforce 2025",reference="at 30 September 2025",source="region",year="2025"} 1
+vitalsigns_indicator_benchmark_info{indicator="agency_rate",publication="Children's social work workforce 2025",reference="at 30 September 2025",source="statistical_neighbours",year="2025"} 1
+# HELP vitalsigns_indicator_benchmark_rank The authority's rank among English authorities with a published value in the benchmark year, 1 the best by polarity (the highest for a neutral indicator); ties share the best rank.
+# TYPE vitalsigns_indicator_benchmark_rank gauge
+vitalsigns_indicator_benchmark_rank{indicator="agency_rate"} 140
+# HELP vitalsigns_indicator_benchmark_ranked How many English authorities with a published value the rank is among.
+# TYPE vitalsigns_indicator_benchmark_ranked gauge
+vitalsigns_indicator_benchmark_ranked{indicator="agency_rate"} 151
+# HELP vitalsigns_indicator_benchmark_quartile_info The authority's quartile band among English authorities in the benchmark year: A the best quarter to D.
+# TYPE vitalsigns_indicator_benchmark_quartile_info gauge
+vitalsigns_indicator_benchmark_quartile_info{band="D",indicator="agency_rate"} 1
+# HELP vitalsigns_indicator_benchmark_comparison The latest value against a published benchmark, by polarity: 1 better, 0 similar, -1 worse.
+# TYPE vitalsigns_indicator_benchmark_comparison gauge
+vitalsigns_indicator_benchmark_comparison{indicator="agency_rate",source="england",team="authority"} 1
+vitalsigns_indicator_benchmark_comparison{indicator="agency_rate",source="region",team="authority"} -1
+vitalsigns_indicator_benchmark_comparison{indicator="agency_rate",source="statistical_neighbours",team="authority"} 0
+`
+	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "vitalsigns_indicator_benchmark_info",
+		"vitalsigns_indicator_benchmark_rank", "vitalsigns_indicator_benchmark_ranked",
+		"vitalsigns_indicator_benchmark_quartile_info", "vitalsigns_indicator_benchmark_comparison"); err != nil {
+		t.Error(err)
+	}
+	if probs, err := testutil.CollectAndLint(c); err != nil || len(probs) > 0 {
+		t.Errorf("lint: %v %v", probs, err)
+	}
+}

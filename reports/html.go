@@ -41,7 +41,12 @@ type htmlRow struct {
 	HasChart                                                         bool
 	Points                                                           []htmlPoint
 	Teams                                                            []htmlTeam
-	Neighbours, NeighboursRef                                        string
+	// The region's and the statistical neighbours' figures, each with its
+	// year (or reference date) beneath; NeighboursOf is "10 of 10".
+	Region, RegionRef, Neighbours, NeighboursRef, NeighboursOf string
+	// Band is the authority's quartile band among English authorities,
+	// Rank "116th of 148", BandYear the year they are for.
+	Band, Rank, BandYear string
 }
 
 type htmlTeam struct{ Name, Value, RAG string }
@@ -122,12 +127,24 @@ func toRow(r Row) htmlRow {
 		h.Target = ind.FormatPlaces(*it.Threshold.Target, places)
 	}
 	for _, b := range ind.Benchmarks {
+		fig, when := ind.FormatPlaces(b.Value, places), b.Year
+		if when == "" {
+			when = b.Reference
+		}
 		switch b.Source {
 		case vs.BenchmarkEngland:
-			h.England, h.EnglandRef = ind.FormatPlaces(b.Value, places), b.Reference
+			h.England, h.EnglandRef = fig, when
+		case vs.BenchmarkRegion:
+			h.Region, h.RegionRef = fig, when
 		case vs.BenchmarkStatisticalNeighbours:
-			h.Neighbours, h.NeighboursRef = ind.FormatPlaces(b.Value, places), b.Reference
+			h.Neighbours, h.NeighboursRef = fig, when
+			if st := ind.Standing; st != nil && len(st.Neighbours) > 0 {
+				h.NeighboursOf = fmt.Sprintf("mean of %d of %d", st.NeighboursUsed, len(st.Neighbours))
+			}
 		}
+	}
+	if st := ind.Standing; st != nil && st.Rank > 0 && it.Team.ID == vs.AuthorityTeam {
+		h.Band, h.Rank, h.BandYear = st.Band, fmt.Sprintf("%s of %d", ordinal(st.Rank), st.Ranked), st.Year
 	}
 	if c := it.Control; c.Err == nil && len(c.Chart.Points) > 0 && c.Chart.Flat {
 		h.Variation = "not judged: the figures barely vary, so there are no process limits"
@@ -218,16 +235,20 @@ func WriteHTML(w io.Writer, m *Monthly) error {
 	if err != nil {
 		return fmt.Errorf("render report: %w", err)
 	}
-	neighbours := false
+	region, neighbours, bands := false, false, false
 	for _, sec := range m.Sections {
 		for _, r := range sec.Rows {
 			for _, b := range r.Indicator.Benchmarks {
+				region = region || b.Source == vs.BenchmarkRegion
 				neighbours = neighbours || b.Source == vs.BenchmarkStatisticalNeighbours
 			}
+			bands = bands || (r.Indicator.Standing != nil && r.Indicator.Standing.Rank > 0)
 		}
 	}
 	data := map[string]any{
+		"Region":     region,
 		"Neighbours": neighbours,
+		"Bands":      bands,
 		"M":          m,
 		"PeriodName": periodName(m.Period),
 		"AsAt":       m.AsAt.In(vs.London()).Format("2 January 2006 15:04"),

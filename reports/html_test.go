@@ -21,6 +21,17 @@ func hostileReport(t *testing.T) (*reports.Monthly, string) {
 	t.Helper()
 	cat := testCatalogue()
 	cat.Indicators[0].Name = "Re-referrals " + hostile
+	// DfE's figures for the authority: England, region and neighbours
+	// with their year, and its rank and band.
+	ref := cat.Indicators[0]
+	ref.Benchmarks = []vs.Benchmark{
+		{Source: vs.BenchmarkEngland, Value: 0.226, Year: "2025", Reference: "year to 31 March 2025"},
+		{Source: vs.BenchmarkRegion, Value: 0.21, Year: "2025", Reference: "year to 31 March 2025"},
+		{Source: vs.BenchmarkStatisticalNeighbours, Value: 0.245, Year: "2025", Reference: "year to 31 March 2025"},
+	}
+	ref.Standing = &vs.Standing{Authority: "Test " + hostile, Year: "2025", Value: 0.231, HasValue: true, Rank: 75, Ranked: 148, Band: "C",
+		NeighboursUsed: 9, Neighbours: make([]vs.NeighbourValue, 10)}
+	cat.Indicators[0] = ref
 	var figs []vs.Observation
 	refs := series("rereferrals_12m", "authority",
 		0.232, 0.236, 0.231, 0.235, 0.233, 0.237, 0.232, 0.234, 0.236, 0.233, 0.235, 0.232, 0.234, 0.241)
@@ -90,6 +101,13 @@ func TestHTMLFacts(t *testing.T) {
 		"@page", "thead { display: table-header-group; }", // print stylesheet
 		`<p class="list-head"><strong>Significantly worse (statistical process control):</strong></p><ul class="names"><li><a href="#cla_visits_in_timescale">Children in care visited within timescales</a></li></ul>`,
 		`<th scope="col">Statistical neighbours</th>`, "24.5%",
+		// Every source with its year under it, the neighbours' count, the band.
+		`<td class="num">22.6%<br><span class="small">2025</span></td>`,
+		`<th scope="col">Region</th>`, `<td class="num">21%<br><span class="small">2025</span></td>`,
+		`<td class="num">24.5%<br><span class="small">2025</span><br><span class="small">mean of 9 of 10</span></td>`,
+		`<th scope="col">Quartile band among English authorities</th>`, `<td>C<br><span class="small">75th of 148, 2025</span></td>`,
+		"higher than England (22.6%) and our region (21%), and in line with our statistical neighbours (24.5%) in the year to 31 March 2025",
+		"Among the 148 English authorities with a published figure for 2025, Test",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
@@ -101,5 +119,28 @@ func TestHTMLFacts(t *testing.T) {
 	// Every chart has its data as a table: 14 and 17 periods.
 	if n := strings.Count(page, "The chart's figures as a table"); n != 2 {
 		t.Errorf("%d chart tables, want 2", n)
+	}
+}
+
+// A demo's report says whose published benchmarks it shows; a report of
+// the authority's own does not.
+func TestHTMLBenchmarksAs(t *testing.T) {
+	m, page := hostileReport(t)
+	if strings.Contains(page, "Benchmarks: as for") {
+		t.Error("the authority's own benchmarks are labelled as another's")
+	}
+	m.BenchmarksAs = "Bradford"
+	var buf bytes.Buffer
+	if err := reports.WriteHTML(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "<p class=\"meta\">Benchmarks: as for Bradford.") {
+		t.Error("a demo's report does not say its benchmarks are Bradford's")
+	}
+	cat := testCatalogue()
+	cat.Authority.BenchmarksAs = "Bradford"
+	s := assess.Build(cat, nil, vs.IngestStats{}, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC))
+	if got := reports.BuildMonthly(s, "authority", vs.Month(2026, time.September)).BenchmarksAs; got != "Bradford" {
+		t.Errorf("BuildMonthly: BenchmarksAs %q, want Bradford", got)
 	}
 }

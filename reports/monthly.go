@@ -22,11 +22,15 @@ import (
 // (the whole authority, usually) and month.
 type Monthly struct {
 	Authority string
-	Team      vs.Team
-	Period    vs.Period // the month reported on
-	AsAt      time.Time // when the assessment was built
-	Cover     Cover
-	Sections  []Section // one per priority area, in catalogue order
+	// BenchmarksAs names the real authority whose DfE benchmarks a demo
+	// shows (vs.Authority.BenchmarksAs); empty when they are the
+	// authority's own.
+	BenchmarksAs string
+	Team         vs.Team
+	Period       vs.Period // the month reported on
+	AsAt         time.Time // when the assessment was built
+	Cover        Cover
+	Sections     []Section // one per priority area, in catalogue order
 	// LastIssued is the previous report of this kind for the team, if
 	// any, and Revisions the figures changed since it was issued (set by
 	// the caller, which reads the figures as they stood then).
@@ -81,7 +85,7 @@ func BuildMonthly(s *assess.Snapshot, team string, month vs.Period) *Monthly {
 // forecast for each of its rows.
 func BuildMonthlyContext(ctx context.Context, s *assess.Snapshot, team string, month vs.Period) (*Monthly, error) {
 	t, _ := s.Catalogue.Team(team)
-	m := &Monthly{Authority: s.Catalogue.Authority.Name, Team: t, Period: month, AsAt: s.Built}
+	m := &Monthly{Authority: s.Catalogue.Authority.Name, BenchmarksAs: s.Catalogue.Authority.BenchmarksAs, Team: t, Period: month, AsAt: s.Built}
 	var items []assess.Item
 	for i := range s.Catalogue.Indicators {
 		if err := ctx.Err(); err != nil {

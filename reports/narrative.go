@@ -27,11 +27,11 @@ func periodName(p vs.Period) string {
 func benchmarkName(s vs.BenchmarkSource) string {
 	switch s {
 	case vs.BenchmarkEngland:
-		return "the England average"
+		return "England"
 	case vs.BenchmarkRegion:
-		return "the regional average"
+		return "our region"
 	case vs.BenchmarkStatisticalNeighbours:
-		return "statistical neighbours"
+		return "our statistical neighbours"
 	}
 	return string(s)
 }
@@ -40,8 +40,8 @@ func benchmarkName(s vs.BenchmarkSource) string {
 // moved, where it stands against its target and the benchmarks, and
 // whether the change is real or noise. For example: "Re-referrals within
 // 12 months rose to 24.1% in September 2026, above the target of 22%
-// and above the England average of 22.6% (year to 31 March 2025); the rise
-// is within normal variation."
+// and higher than England (22.6%) and our statistical neighbours (21.9%)
+// in the year to 31 March 2025; the rise is within normal variation."
 func Narrative(it assess.Item) string {
 	ind := it.Indicator
 	if !it.Has {
@@ -84,25 +84,111 @@ func Narrative(it assess.Item) string {
 	if c := targetClause(it, format); c != "" {
 		clauses = append(clauses, c)
 	}
-	for i, bc := range it.Benchmarks {
-		if i == 0 || bc.Comparison == assess.NotCompared {
-			clauses = append(clauses, fmt.Sprintf("%s %s of %s (%s)", position(bc.Difference, bc.Comparison),
-				benchmarkName(bc.Benchmark.Source), format(bc.Benchmark.Value), bc.Benchmark.Reference))
-			continue
-		}
-		word := map[assess.Comparison]string{assess.Better: "better than", assess.Worse: "worse than", assess.Similar: "in line with"}[bc.Comparison]
-		clauses = append(clauses, fmt.Sprintf("%s %s (%s)", word, benchmarkName(bc.Benchmark.Source), format(bc.Benchmark.Value)))
+	if c := benchmarkClause(it, format); c != "" {
+		clauses = append(clauses, c)
 	}
 	if len(clauses) > 0 {
 		b.WriteString(", ")
-		b.WriteString(joinAnd(clauses))
+		b.WriteString(strings.Join(clauses, ", "))
 	}
 	if s := significanceClause(it); s != "" {
 		b.WriteString("; ")
 		b.WriteString(s)
 	}
 	b.WriteString(".")
+	if c := standingSentence(it); c != "" {
+		b.WriteString(" ")
+		b.WriteString(c)
+	}
 	return b.String()
+}
+
+// benchmarkClause sets the figure against every benchmark in plain
+// numbers, whatever the polarity: "higher than England (13%), our region
+// (7.9%) and our statistical neighbours (9.5%) at 30 September 2025".
+// Benchmarks of different dates each carry their own.
+func benchmarkClause(it assess.Item, format func(float64) string) string {
+	bcs := it.Benchmarks
+	if len(bcs) == 0 {
+		return ""
+	}
+	same := true
+	for _, bc := range bcs {
+		same = same && bc.Benchmark.Reference == bcs[0].Benchmark.Reference
+	}
+	var groups []string
+	several := false // some group names more than one benchmark
+	for i := 0; i < len(bcs); {
+		word := position(bcs[i].Difference, bcs[i].Comparison)
+		var names []string
+		for ; i < len(bcs) && position(bcs[i].Difference, bcs[i].Comparison) == word; i++ {
+			b := bcs[i].Benchmark
+			fig := format(b.Value)
+			if !same && b.Reference != "" {
+				fig += ", " + b.Reference
+			}
+			names = append(names, fmt.Sprintf("%s (%s)", benchmarkName(b.Source), fig))
+		}
+		several = several || len(names) > 1
+		groups = append(groups, word+" "+joinAnd(names))
+	}
+	out := joinAnd(groups)
+	if several && len(groups) > 1 {
+		// "higher than England (13%) and our region (7.9%), and in line
+		// with our statistical neighbours (9.5%)"
+		out = strings.Join(groups[:len(groups)-1], ", ") + ", and " + groups[len(groups)-1]
+	}
+	if ref := bcs[0].Benchmark.Reference; same && ref != "" {
+		if strings.HasPrefix(ref, "year ") {
+			ref = "in the " + ref
+		}
+		out += " " + ref
+	}
+	return out
+}
+
+// standingSentence says where the authority stands among English
+// authorities on the indicator's DfE measure, for the whole authority's
+// figure only: "Among the 148 English authorities with a published figure
+// for 2025, Bradford (22.2%) ranked 116th, in band D (the worst quarter)."
+func standingSentence(it assess.Item) string {
+	st := it.Indicator.Standing
+	if st == nil || st.Rank == 0 || it.Team.ID != vs.AuthorityTeam {
+		return ""
+	}
+	ind := it.Indicator
+	who := st.Authority
+	if who == "" {
+		who = "the authority"
+	}
+	if st.HasValue {
+		who += " (" + ind.Format(st.Value) + ")"
+	}
+	quarter := map[string]string{"A": "the best quarter", "B": "the second quarter", "C": "the third quarter", "D": "the worst quarter"}[st.Band]
+	order := ""
+	if ind.Polarity == vs.Neutral {
+		quarter = map[string]string{"A": "the highest quarter", "B": "the second quarter", "C": "the third quarter", "D": "the lowest quarter"}[st.Band]
+		order = " from the highest"
+	}
+	return fmt.Sprintf("Among the %d English authorities with a published figure for %s, %s ranked %s%s, in band %s (%s).",
+		st.Ranked, st.Year, who, ordinal(st.Rank), order, st.Band, quarter)
+}
+
+// ordinal writes n as "1st", "2nd", "3rd", "11th", "116th".
+func ordinal(n int) string {
+	suffix := "th"
+	switch n % 10 {
+	case 1:
+		suffix = "st"
+	case 2:
+		suffix = "nd"
+	case 3:
+		suffix = "rd"
+	}
+	if n%100 >= 11 && n%100 <= 13 {
+		suffix = "th"
+	}
+	return fmt.Sprintf("%d%s", n, suffix)
 }
 
 // position says where a figure stands against a benchmark, in plain
@@ -112,9 +198,9 @@ func position(diff float64, c assess.Comparison) string {
 	case c == assess.Similar:
 		return "in line with"
 	case diff > 0:
-		return "above"
+		return "higher than"
 	case diff < 0:
-		return "below"
+		return "lower than"
 	}
 	return "level with"
 }

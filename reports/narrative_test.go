@@ -71,7 +71,7 @@ func TestNarrative(t *testing.T) {
 		ind, team, want string
 	}{
 		{"rereferrals_12m", "authority", "Re-referrals within 12 months rose to 24.1% in September 2026, above the target of 22%, " +
-			"above the England average of 22.6% (year to 31 March 2025) and in line with statistical neighbours (24.5%); the rise is within normal variation."},
+			"higher than England (22.6%) and in line with our statistical neighbours (24.5%) in the year to 31 March 2025; the rise is within normal variation."},
 		{"cla_visits_in_timescale", "authority", "Children in care visited within timescales fell to 88% in September 2026, below the target of 95%; " +
 			"statistical process control shows a real change for the worse, not noise (a figure beyond the process limits)."},
 		{"cla_visits_in_timescale", "north", "Children in care visited within timescales fell to 80% in September 2026, below the red boundary of 85%; " +
@@ -92,5 +92,46 @@ func TestNarrative(t *testing.T) {
 	it, _ := s.Item("referrals", "north")
 	if got := reports.Narrative(it); got != "The figure for Referrals in September 2026 is suppressed to protect small numbers." {
 		t.Errorf("suppressed: %s", got)
+	}
+}
+
+// The narrative sets the figure against England, the region and the
+// statistical neighbours plainly, as DfE published them, and says where
+// the authority ranks among English authorities; a team's narrative does
+// not (the rank is the authority's).
+func TestNarrativeBenchmarks(t *testing.T) {
+	bm := func(s vs.BenchmarkSource, v float64, ref string) vs.Benchmark {
+		return vs.Benchmark{Source: s, Value: v, Year: "2025", Reference: ref}
+	}
+	agency := vs.Indicator{ID: "agency_rate", Name: "Agency social worker rate", Unit: vs.UnitPercent, Polarity: vs.LowerIsBetter,
+		Frequency: vs.Monthly, Thresholds: []vs.Threshold{{Target: f(0.15), Amber: f(0.15), Red: f(0.2)}},
+		Benchmarks: []vs.Benchmark{bm(vs.BenchmarkEngland, 0.13, "at 30 September 2025"), bm(vs.BenchmarkRegion, 0.079, "at 30 September 2025"),
+			bm(vs.BenchmarkStatisticalNeighbours, 0.0947, "at 30 September 2025")},
+		Standing: &vs.Standing{Authority: "Bradford", Year: "2025", Value: 0.222, HasValue: true, Rank: 116, Ranked: 148, Band: "D"}}
+	mixed := agency
+	mixed.ID, mixed.Name, mixed.Standing = "mixed", "Mixed", nil
+	mixed.Benchmarks = []vs.Benchmark{bm(vs.BenchmarkEngland, 0.13, "at 30 September 2025"), bm(vs.BenchmarkRegion, 0.30, "at 31 March 2025")}
+	cat := &vs.Catalogue{Teams: []vs.Team{{ID: "north", Name: "North"}}, Indicators: []vs.Indicator{agency, mixed}}
+	var obs []vs.Observation
+	obs = append(obs, series("agency_rate", "authority", 0.25)...)
+	obs = append(obs, series("agency_rate", "north", 0.25)...)
+	obs = append(obs, series("mixed", "authority", 0.25)...)
+	s := assess.Build(cat, obs, vs.IngestStats{}, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC))
+	for _, tt := range []struct{ ind, team, want string }{
+		{"agency_rate", "authority", "Agency social worker rate was 25% in September 2026, above the red boundary of 20%, " +
+			"higher than England (13%), our region (7.9%) and our statistical neighbours (9.5%) at 30 September 2025; " +
+			"there are too few figures yet to tell a real change from noise. " +
+			"Among the 148 English authorities with a published figure for 2025, Bradford (22.2%) ranked 116th, in band D (the worst quarter)."},
+		{"agency_rate", "north", "Agency social worker rate was 25% in September 2026, above the red boundary of 20%, " +
+			"higher than England (13%), our region (7.9%) and our statistical neighbours (9.5%) at 30 September 2025; " +
+			"there are too few figures yet to tell a real change from noise."},
+		{"mixed", "authority", "Mixed was 25% in September 2026, above the red boundary of 20%, " +
+			"higher than England (13%, at 30 September 2025) and lower than our region (30%, at 31 March 2025); " +
+			"there are too few figures yet to tell a real change from noise."},
+	} {
+		it, _ := s.Item(tt.ind, tt.team)
+		if got := reports.Narrative(it); got != tt.want {
+			t.Errorf("%s/%s:\n got %s\nwant %s", tt.ind, tt.team, got, tt.want)
+		}
 	}
 }

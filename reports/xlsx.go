@@ -14,7 +14,7 @@ import (
 // scorecardColumns are the columns of each area's sheet.
 var scorecardColumns = []string{"Indicator", "Period", "Latest", "Previous", "Direction of travel", "Target", "RAG",
 	"England", "England reference", "Statistical neighbours", "SPC variation", "SPC assurance", "Commentary",
-	"Outcome", "Narrative", "Indicator id"}
+	"Outcome", "Narrative", "Indicator id", "Region", "Benchmark year", "Quartile band", "Rank among English authorities"}
 
 // ragText is the RAG as words, so that it reads without colour (in print,
 // and for colour-blind readers) and the conditional formatting can key on it.
@@ -131,7 +131,7 @@ func WriteScorecard(w io.Writer, m *Monthly) error {
 			it := r.Item
 			ind := it.Indicator
 			var latest, previous, target, england any = "", "", "", ""
-			engRef, sn := "", any("")
+			engRef, sn, region, year := "", any(""), any(""), ""
 			if it.Has {
 				if v := it.Latest; v.Value.Valid && v.Status != vs.StatusSuppressed && v.Status != vs.StatusMissing {
 					latest = v.Value.Float64
@@ -149,9 +149,18 @@ func WriteScorecard(w io.Writer, m *Monthly) error {
 				switch b.Source {
 				case vs.BenchmarkEngland:
 					england, engRef = b.Value, b.Reference
+				case vs.BenchmarkRegion:
+					region = b.Value
 				case vs.BenchmarkStatisticalNeighbours:
 					sn = b.Value
 				}
+				if year == "" {
+					year = b.Year
+				}
+			}
+			band, rank := "", ""
+			if st := ind.Standing; st != nil && st.Rank > 0 {
+				band, rank = st.Band, fmt.Sprintf("%d of %d", st.Rank, st.Ranked)
 			}
 			period := ""
 			if it.Has {
@@ -167,8 +176,8 @@ func WriteScorecard(w io.Writer, m *Monthly) error {
 			places := itemPlaces(it)
 			x.row(sheet, row, wrap, ind.Name, period, latest, previous, directionWords(it, places), target,
 				ragText(it.State), england, engRef, sn, variation, assurance, it.Latest.Commentary, it.Latest.Outcome,
-				r.Narrative, ind.ID)
-			for _, col := range []string{"C", "D", "F", "H", "J"} {
+				r.Narrative, ind.ID, region, year, band, rank)
+			for _, col := range []string{"C", "D", "F", "H", "J", "Q"} {
 				x.keep(f.SetCellStyle(sheet, fmt.Sprintf("%s%d", col, row), fmt.Sprintf("%s%d", col, row), numStyle(ind.Unit, places)))
 			}
 		}

@@ -15,6 +15,10 @@ import (
 
 func TestWriteScorecard(t *testing.T) {
 	cat := testCatalogue()
+	rr := &cat.Indicators[0]
+	rr.Benchmarks = append(rr.Benchmarks, vs.Benchmark{Source: vs.BenchmarkRegion, Value: 0.21, Year: "2025", Reference: "year to 31 March 2025"})
+	rr.Benchmarks[0].Year = "2025"
+	rr.Standing = &vs.Standing{Year: "2025", Rank: 75, Ranked: 148, Band: "C"}
 	var figs []vs.Observation
 	refs := series("rereferrals_12m", "authority", 0.21, 0.26)
 	refs[1].Commentary = `=HYPERLINK("http://example.invalid","click") <script>alert(1)</script>`
@@ -60,6 +64,9 @@ func TestWriteScorecard(t *testing.T) {
 	}
 	if get("Front Door", "G2") != "Red" || get("Front Door", "F2") != "22.0%" || get("Front Door", "H2") != "22.6%" {
 		t.Errorf("RAG %q, target %q, England %q", get("Front Door", "G2"), get("Front Door", "F2"), get("Front Door", "H2"))
+	}
+	if get("Front Door", "Q2") != "21.0%" || get("Front Door", "R2") != "2025" || get("Front Door", "S2") != "C" || get("Front Door", "T2") != "75 of 148" {
+		t.Errorf("region %q, year %q, band %q, rank %q", get("Front Door", "Q2"), get("Front Door", "R2"), get("Front Door", "S2"), get("Front Door", "T2"))
 	}
 	if get("Front Door", "C3") != "1,301" || get("Front Door", "G3") != "Not rated" {
 		t.Errorf("referrals: %q, %q", get("Front Door", "C3"), get("Front Door", "G3"))

@@ -53,7 +53,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	if !errors.As(err, &newer) || newer.Version != 99 {
 		t.Errorf("error %v: want a *NewerSchemaError for version 99", err)
 	}
-	for _, want := range []string{path, "newer vitalsigns", "schema 99", "this binary knows up to 6"} {
+	for _, want := range []string{path, "newer vitalsigns", "schema 99", "this binary knows up to 7"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}

@@ -64,10 +64,37 @@ type apiThreshold struct {
 type apiBenchmark struct {
 	Source      string  `json:"source"`
 	Value       float64 `json:"value"`
+	Year        string  `json:"year"`
 	Reference   string  `json:"reference"`
 	Publication string  `json:"publication"`
 	Difference  float64 `json:"difference"`
 	Comparison  string  `json:"comparison"`
+}
+
+// apiStanding is where the authority stands among English authorities on
+// the indicator's DfE measure, with the neighbours the mean is taken over.
+type apiStanding struct {
+	Authority   string   `json:"authority"`
+	Year        string   `json:"year"`
+	Reference   string   `json:"reference"`
+	Publication string   `json:"publication"`
+	Dataset     string   `json:"dataset"`
+	Value       *float64 `json:"value"`
+	// Combined names the row the authority shares with another.
+	Combined       string         `json:"combined,omitempty"`
+	Rank           int            `json:"rank,omitempty"`
+	Ranked         int            `json:"ranked,omitempty"`
+	Band           string         `json:"band,omitempty"`
+	Model          string         `json:"neighbour_model"`
+	Neighbours     []apiNeighbour `json:"neighbours"`
+	NeighboursUsed int            `json:"neighbours_used"`
+}
+
+type apiNeighbour struct {
+	Code   string   `json:"code"`
+	Name   string   `json:"name"`
+	Value  *float64 `json:"value"`
+	Status string   `json:"status"`
 }
 
 type apiAssessment struct {
@@ -84,6 +111,7 @@ type apiAssessment struct {
 	Direction           map[string]apiDirection `json:"direction"`
 	Threshold           *apiThreshold           `json:"threshold"`
 	Benchmarks          []apiBenchmark          `json:"benchmarks"`
+	Standing            *apiStanding            `json:"standing"`
 	Windows             map[string]int          `json:"windows"`
 	BelowMinDenominator bool                    `json:"below_min_denominator"`
 	PeriodEnd           *time.Time              `json:"period_end"`
@@ -248,6 +276,7 @@ func assessmentJSON(snap *assess.Snapshot, it assess.Item) apiAssessment {
 	if a.Notes == nil {
 		a.Notes = []string{}
 	}
+	a.Standing = standingJSON(ind.Standing)
 	for _, p := range it.History {
 		a.History = append(a.History, figureJSON(p))
 	}
@@ -280,13 +309,36 @@ func assessmentJSON(snap *assess.Snapshot, it assess.Item) apiAssessment {
 		}
 	}
 	for _, b := range it.Benchmarks {
-		a.Benchmarks = append(a.Benchmarks, apiBenchmark{string(b.Benchmark.Source), b.Benchmark.Value, b.Benchmark.Reference,
-			b.Benchmark.Publication, b.Difference, string(b.Comparison)})
+		a.Benchmarks = append(a.Benchmarks, apiBenchmark{string(b.Benchmark.Source), b.Benchmark.Value, b.Benchmark.Year,
+			b.Benchmark.Reference, b.Benchmark.Publication, b.Difference, string(b.Comparison)})
 	}
 	end, due := it.PeriodEnd.UTC(), it.DueBy.UTC()
 	a.PeriodEnd, a.DueBy = &end, &due
 	a.SPC, a.Forecast = spcJSON(it), forecastJSON(it)
 	return a
+}
+
+// standingJSON renders the authority's standing; nil for none.
+func standingJSON(st *vs.Standing) *apiStanding {
+	if st == nil {
+		return nil
+	}
+	out := &apiStanding{Authority: st.Authority, Year: st.Year, Reference: st.Reference, Publication: st.Publication,
+		Dataset: st.Dataset, Combined: st.Combined, Rank: st.Rank, Ranked: st.Ranked, Band: st.Band, Model: st.Model,
+		Neighbours: []apiNeighbour{}, NeighboursUsed: st.NeighboursUsed}
+	if st.HasValue {
+		v := st.Value
+		out.Value = &v
+	}
+	for _, n := range st.Neighbours {
+		an := apiNeighbour{Code: n.Code, Name: n.Name, Status: n.Status}
+		if n.Status == "published" {
+			v := n.Value
+			an.Value = &v
+		}
+		out.Neighbours = append(out.Neighbours, an)
+	}
+	return out
 }
 
 // apiError writes a JSON error body with the status.

@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"database/sql"
 	"embed"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -122,7 +123,10 @@ func stateText(s assess.State) string {
 
 type page struct {
 	Title, Base, Authority, Built string
-	Team, TeamName                string
+	// BenchmarksAs names the real authority whose DfE benchmarks a demo
+	// shows; empty when they are the authority's own.
+	BenchmarksAs   string
+	Team, TeamName string
 	// ReportMonth and ReportDate are the latest monthly and forecasting
 	// reports, for the links to them.
 	ReportMonth, ReportDate string
@@ -134,7 +138,7 @@ func (s *Server) newPage(snap *assess.Snapshot, title, team string) (page, bool)
 	t, ok := snap.Catalogue.Team(team)
 	auth, _ := snap.Catalogue.Team(vs.AuthorityTeam)
 	return page{
-		Title: title, Base: s.Base, Authority: snap.Catalogue.Authority.Name,
+		Title: title, Base: s.Base, Authority: snap.Catalogue.Authority.Name, BenchmarksAs: snap.Catalogue.Authority.BenchmarksAs,
 		Built: snap.Built.In(vs.London()).Format("2 January 2006 15:04 MST"),
 		Team:  t.ID, TeamName: t.Name, Teams: append([]vs.Team{auth}, snap.Catalogue.Teams...),
 		ReportMonth: vs.LastComplete(vs.Monthly, snap.Built, time.Sunday).String(),
@@ -282,7 +286,7 @@ func (s *Server) indicator(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	type threshold struct{ Team, From, Target, Amber, Red string }
-	type benchmark struct{ Source, Value, Reference, Publication string }
+	type benchmark struct{ Source, Value, Year, Reference, Publication string }
 	type teamRow struct {
 		ID, Name, Period, Latest, Target string
 		State                            assess.State
@@ -312,7 +316,7 @@ func (s *Server) indicator(w http.ResponseWriter, r *http.Request) {
 		ths = append(ths, threshold{team, from, formatPtr(ind, t.Target), formatPtr(ind, t.Amber), formatPtr(ind, t.Red)})
 	}
 	for _, b := range ind.Benchmarks {
-		bms = append(bms, benchmark{strings.ReplaceAll(string(b.Source), "_", " "), ind.Format(b.Value), b.Reference, b.Publication})
+		bms = append(bms, benchmark{sourceName(b.Source, ind.Standing), ind.Format(b.Value), b.Year, b.Reference, b.Publication})
 	}
 	for _, tid := range snap.Catalogue.TeamIDs() {
 		it, _ := snap.Item(ind.ID, tid)
@@ -337,9 +341,59 @@ func (s *Server) indicator(w http.ResponseWriter, r *http.Request) {
 		// ThresholdRule says how the thresholds judge the teams.
 		ThresholdRule string
 		Benchmarks    []benchmark
+		Standing      *standing
 		ByTeam        []teamRow
 		History       []hist
-	}{p, ind, ths, thresholdRule(ind), bms, byTeam, hs})
+	}{p, ind, ths, thresholdRule(ind), bms, standingOf(ind), byTeam, hs})
+}
+
+// sourceName names a benchmark source for people; the neighbours' mean
+// says how many of them it is over.
+func sourceName(src vs.BenchmarkSource, st *vs.Standing) string {
+	switch src {
+	case vs.BenchmarkEngland:
+		return "England"
+	case vs.BenchmarkRegion:
+		return "Region"
+	case vs.BenchmarkStatisticalNeighbours:
+		if st != nil && len(st.Neighbours) > 0 {
+			return fmt.Sprintf("Statistical neighbours (mean of %d of %d)", st.NeighboursUsed, len(st.Neighbours))
+		}
+		return "Statistical neighbours"
+	}
+	return string(src)
+}
+
+// standing is the authority's standing among English authorities as the
+// indicator page shows it.
+type standing struct {
+	Authority, Year, Reference, Publication, Dataset string
+	Value, Combined, Band, Model                     string
+	Rank, Ranked                                     int
+	Neighbours                                       []neighbour
+}
+
+type neighbour struct{ Name, Code, Value, Note string }
+
+func standingOf(ind *vs.Indicator) *standing {
+	st := ind.Standing
+	if st == nil {
+		return nil
+	}
+	out := &standing{Authority: st.Authority, Year: st.Year, Reference: st.Reference, Publication: st.Publication,
+		Dataset: st.Dataset, Value: "not published", Combined: st.Combined, Band: st.Band, Model: st.Model,
+		Rank: st.Rank, Ranked: st.Ranked}
+	if st.HasValue {
+		out.Value = ind.Format(st.Value)
+	}
+	for _, n := range st.Neighbours {
+		nb := neighbour{Name: n.Name, Code: n.Code, Value: n.Status, Note: "left out of the mean"}
+		if n.Status == "published" {
+			nb.Value, nb.Note = ind.Format(n.Value), ""
+		}
+		out.Neighbours = append(out.Neighbours, nb)
+	}
+	return out
 }
 
 // thresholdRule says in words how an indicator's thresholds judge teams.

@@ -23,7 +23,9 @@ func (a *app) configCommand() *cobra.Command {
 		Short: "Print the configuration in force (built-in catalogue plus --config) as a valid config file",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cat, err := a.catalogue()
+			// As written: the benchmarks drawn from DfE's data are not
+			// configuration.
+			cat, err := a.configuration()
 			if err != nil {
 				return err
 			}

@@ -4,10 +4,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -19,7 +21,9 @@ import (
 	"github.com/spf13/cobra"
 
 	vs "github.com/vitalsigns/vitalsigns"
+	"github.com/vitalsigns/vitalsigns/benchmark"
 	"github.com/vitalsigns/vitalsigns/config"
+	"github.com/vitalsigns/vitalsigns/demo"
 	"github.com/vitalsigns/vitalsigns/store"
 )
 
@@ -119,7 +123,7 @@ their targets, thresholds, benchmarks and RAG status as Prometheus metrics.`,
 	f.StringVar(&a.logFormat, "log.format", "logfmt", "log format: logfmt or json")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.serveCommand(), a.ingestCommand(), a.exportCommand(), a.indicatorsCommand(), a.rulesCommand(),
-		a.configCommand(), a.sourcesCommand(), a.historyCommand(), a.templateCommand(), a.dashboardsCommand(), a.reportCommand())
+		a.configCommand(), a.sourcesCommand(), a.historyCommand(), a.templateCommand(), a.dashboardsCommand(), a.reportCommand(), a.benchmarksCommand())
 	return root
 }
 
@@ -157,8 +161,107 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// catalogue loads the configuration in force.
+// catalogue loads the configuration in force with the benchmarks drawn
+// from DfE's data: the England, region and statistical-neighbour figures,
+// rank and band of every mapped indicator, for the configured authority.
+// Files imported into the store (if there is one) are the top layer over
+// the data built into the binary.
 func (a *app) catalogue() (*vs.Catalogue, error) {
+	cat, err := a.configuration()
+	if err != nil {
+		return nil, err
+	}
+	imported, err := a.importedBenchmarks(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return a.withBenchmarks(cat, imported)
+}
+
+// demoAuthority returns cat for a demo: without authority.la_code
+// configured, the benchmarks are to be those of a real authority
+// (demo.LACode); asFor reports that they are, so that withBenchmarks's
+// result is labelled (see labelBenchmarksAs).
+func demoAuthority(cat *vs.Catalogue) (out *vs.Catalogue, asFor bool) {
+	if cat.Authority.LACode != "" {
+		return cat, false
+	}
+	c := *cat
+	c.Authority.LACode = demo.LACode
+	return &c, true
+}
+
+// labelBenchmarksAs names in Authority.BenchmarksAs the authority whose
+// benchmarks cat shows, so that every page says so.
+func labelBenchmarksAs(cat *vs.Catalogue) {
+	for _, ind := range cat.Indicators {
+		if ind.Standing != nil && ind.Standing.Authority != "" {
+			cat.Authority.BenchmarksAs = ind.Standing.Authority
+			return
+		}
+	}
+}
+
+// withBenchmarks returns cat with the benchmarks drawn from DfE's data:
+// the data built into the binary, then each imported file as a layer of
+// its own, in the order imported.
+func (a *app) withBenchmarks(cat *vs.Catalogue, imported []*benchmark.File) (*vs.Catalogue, error) {
+	files, err := benchmark.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	layers := [][]*benchmark.File{files}
+	for _, f := range imported {
+		layers = append(layers, []*benchmark.File{f})
+	}
+	out, warnings, err := benchmark.NewSet(layers...).Apply(cat)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	for _, w := range warnings {
+		a.log.Warn("benchmark not drawn", "err", w)
+	}
+	return out, nil
+}
+
+// importedBenchmarks reads the DfE files imported into the store; none
+// when there is no store yet.
+func (a *app) importedBenchmarks(ctx context.Context) ([]*benchmark.File, error) {
+	path, err := a.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	st, err := a.openExisting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return storedBenchmarks(ctx, st)
+}
+
+// storedBenchmarks reads the DfE files imported into st.
+func storedBenchmarks(ctx context.Context, st *store.Store) ([]*benchmark.File, error) {
+	stored, err := st.BenchmarkFiles(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	var files []*benchmark.File
+	for _, sf := range stored {
+		f, err := benchmark.Read(sf.Name, bytes.NewReader(sf.Content))
+		if err != nil {
+			return nil, fmt.Errorf("imported benchmarks: %w", err)
+		}
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+// configuration loads the configuration file over the built-in catalogue,
+// as written: without the benchmarks drawn from DfE's data.
+func (a *app) configuration() (*vs.Catalogue, error) {
 	cat, err := config.Load(a.configPath)
 	if err != nil {
 		var ps vs.Problems

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -460,6 +461,21 @@ func TestServeDemo(t *testing.T) {
 	england, _ := sample(fams, "vitalsigns_indicator_benchmark", map[string]string{"indicator": "agency_rate", "source": "england"})
 	if agency < 0.22 || agency > 0.28 || agency <= england {
 		t.Errorf("agency rate %v, want about 0.25 and above England's %v", agency, england)
+	}
+	// With no la_code configured, the demo shows a real authority's
+	// benchmarks, rank and band, and says whose: Bradford's, as DfE
+	// published them (region 7.9%, neighbours 9.47%).
+	if v, _ := sample(fams, "vitalsigns_indicator_benchmark", map[string]string{"indicator": "agency_rate", "source": "region"}); v != 0.079 {
+		t.Errorf("agency rate: region benchmark %v, want Yorkshire and The Humber's 0.079", v)
+	}
+	if v, _ := sample(fams, "vitalsigns_indicator_benchmark", map[string]string{"indicator": "agency_rate", "source": "statistical_neighbours"}); math.Abs(v-0.0947) > 1e-9 {
+		t.Errorf("agency rate: neighbours' benchmark %v, want 0.0947", v)
+	}
+	if _, ok := sample(fams, "vitalsigns_indicator_benchmark_rank", map[string]string{"indicator": "agency_rate"}); !ok {
+		t.Error("agency rate: no rank")
+	}
+	if _, landing := get(t, s.url+"/"); !bytes.Contains(landing, []byte("Benchmarks: as for Bradford.")) {
+		t.Error("the demo's landing page does not say whose benchmarks it shows")
 	}
 	// Children-in-care visits falling but still above red: amber.
 	visits := value("cla_visits_in_timescale", "authority")

@@ -49,6 +49,9 @@ func TestServedReports(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("monthly report: %d", code)
 	}
+	if !strings.Contains(string(page), "Benchmarks: as for Bradford.") {
+		t.Error("the demo's monthly report does not say whose benchmarks it shows")
+	}
 
 	// Facts: each scorecard row against the API for the same period.
 	cat, err := config.Default()

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	toolkit "github.com/prometheus/exporter-toolkit/web"
@@ -18,6 +19,7 @@ import (
 
 	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/assess"
+	"github.com/vitalsigns/vitalsigns/benchmark"
 	"github.com/vitalsigns/vitalsigns/collector"
 	"github.com/vitalsigns/vitalsigns/demo"
 	"github.com/vitalsigns/vitalsigns/metrics"
@@ -59,28 +61,79 @@ func (a *app) serveCommand() *cobra.Command {
 					return usageError{fmt.Errorf("--web.config.file %s: %w", webConfig, err)}
 				}
 			}
-			cat, err := a.catalogue()
+			plain, err := a.configuration()
 			if err != nil {
 				return err
 			}
-			var st *store.Store
+			asFor := false
 			if withDemo {
+				plain, asFor = demoAuthority(plain)
+			}
+			// draw gives the catalogue with the benchmarks drawn from the
+			// data built in and the files imported into the store.
+			draw := func(base *vs.Catalogue, imported []*benchmark.File) (*vs.Catalogue, error) {
+				c, err := a.withBenchmarks(base, imported)
+				if err == nil && asFor {
+					labelBenchmarksAs(c)
+				}
+				return c, err
+			}
+			var st *store.Store
+			var cat *vs.Catalogue
+			if withDemo {
+				if cat, err = draw(plain, nil); err != nil {
+					return err
+				}
 				var dir string
 				if st, cat, dir, err = a.openDemo(ctx, cat, seed); err != nil {
 					return err
 				}
 				defer os.RemoveAll(dir)
+				plain = demo.Catalogue(plain)
 			} else if st, err = a.openStore(ctx); err != nil {
 				return err
 			}
 			defer st.Close()
+			imported, err := storedBenchmarks(ctx, st)
+			if err != nil {
+				return err
+			}
+			if cat, err = draw(plain, imported); err != nil {
+				return err
+			}
+			// Files imported while serving are drawn at the next rebuild
+			// (an import bumps the store's change counter).
+			var (
+				drawnMu sync.Mutex
+				drawn   = cat
+				nFiles  = len(imported)
+			)
+			reload := func(ctx context.Context) (*vs.Catalogue, error) {
+				drawnMu.Lock()
+				defer drawnMu.Unlock()
+				files, err := st.BenchmarkFiles(ctx, false)
+				if err != nil || len(files) == nFiles {
+					return drawn, err
+				}
+				imported, err := storedBenchmarks(ctx, st)
+				if err != nil {
+					return nil, err
+				}
+				c, err := draw(plain, imported)
+				if err != nil {
+					return nil, err
+				}
+				a.log.Info("benchmarks imported", "files", len(imported))
+				drawn, nFiles = c, len(files)
+				return c, nil
+			}
 			limitTmpDir(&limits, st.Path())
 
 			col := metrics.NewCollector()
 			// The first snapshot with every forecast done starts the
 			// backtests that let accuracy be shown from the first day.
 			forecasted := make(chan *assess.Snapshot, 1)
-			watcher := &assess.Watcher{Reader: st, Catalogue: cat, Poll: poll, Now: a.now, Logger: a.log.With("component", "watcher"), Builder: &assess.Builder{Defer: true},
+			watcher := &assess.Watcher{Reader: st, Catalogue: cat, Reload: reload, Poll: poll, Now: a.now, Logger: a.log.With("component", "watcher"), Builder: &assess.Builder{Defer: true},
 				Publish: func(s *assess.Snapshot) {
 					if err := col.Set(s); err != nil {
 						a.log.Error("publish snapshot", "err", err)
