@@ -10,7 +10,6 @@ import (
 
 	vs "github.com/vitalsigns/vitalsigns"
 	"github.com/vitalsigns/vitalsigns/collector"
-	"github.com/vitalsigns/vitalsigns/store"
 )
 
 // busyLedger fails every Ingest as a store whose write lock stayed taken.
@@ -26,12 +25,7 @@ func (busyLedger) Ingest(context.Context, vs.Source, vs.Observations) (vs.Ingest
 // failure), and nothing is recorded as a rejected source.
 func TestIngestFailureNotTheFilesFault(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := store.Open(ctx, filepath.Join(dir, store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, dir := testStore(t)
 	cat := inboxCatalogue()
 	good := filepath.Join(dir, "returns.csv")
 	if err := os.WriteFile(good, []byte(goodCSV(2, 0)), 0o644); err != nil {

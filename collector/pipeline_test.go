@@ -75,12 +75,7 @@ func read(t *testing.T, s *store.Store) tables {
 // rejected source with its report.
 func TestIngestBadCellChangesNothing(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := store.Open(ctx, filepath.Join(dir, store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, dir := testStore(t)
 	cat := pipelineCatalogue()
 
 	good := filepath.Join(dir, "september.xlsx")
@@ -165,12 +160,7 @@ func TestIngestBadCellChangesNothing(t *testing.T) {
 // skipped and why; a problem with the file as a whole still rejects it.
 func TestIngestLenient(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := store.Open(ctx, filepath.Join(dir, store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, dir := testStore(t)
 	cat := pipelineCatalogue()
 	path := filepath.Join(dir, "october.xlsx")
 	workbook(t, path, [][]any{
@@ -216,12 +206,7 @@ func TestIngestLenient(t *testing.T) {
 // is recorded under its name without it, with a warning (issue 12.7).
 func TestIngestCleansFileName(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := store.Open(ctx, filepath.Join(dir, store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, dir := testStore(t)
 	path := filepath.Join(dir, "oct\u202eober.xlsx")
 	workbook(t, path, [][]any{{"2026-09", "% agency SWs", "", 0.25, ""}})
 	rep, err := collector.Ingest(ctx, s, path, pipelineCatalogue(), collector.IngestOptions{Via: vs.ViaInbox})
@@ -238,4 +223,17 @@ func TestIngestCleansFileName(t *testing.T) {
 	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0].Reason, "right-to-left override") {
 		t.Errorf("warnings %v, want one about the name", rep.Warnings)
 	}
+}
+
+// testStore opens a store in a new directory, closed when the test ends,
+// and returns it with the directory (for the test's files).
+func testStore(t *testing.T) (*store.Store, string) {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := store.Open(context.Background(), filepath.Join(dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, dir
 }
