@@ -52,11 +52,14 @@ func benchRow(n int) []any {
 	ind, team, p := n%benchIndicators, n/benchIndicators%benchTeams, n/(benchIndicators*benchTeams)
 	period := vs.Month(2017, time.Month(1+p))
 	value := float64(n%997) + 0.5
+	num, den := 40, 50
 	if ind%2 == 1 {
-		value = float64(n%1000) / 1000 // fractions
+		// Fractions that agree with their numerator and denominator, as
+		// the collector checks.
+		value, num, den = float64(n%1000)/1000, n%1000, 1000
 	}
 	return []any{period.String(), fmt.Sprintf("Indicator number %d", ind), fmt.Sprintf("team_%03d", team),
-		value, 40, 50, "Commentary for this row"}
+		value, num, den, "Commentary for this row"}
 }
 
 var benchHeader = []any{"Period", "Indicator", "Team", "Value", "Numerator", "Denominator", "Commentary"}

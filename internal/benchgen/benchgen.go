@@ -45,10 +45,14 @@ func (s Shape) Row(n int) []string {
 	ind, team, m := n%Indicators, n/Indicators%s.Teams, n/(Indicators*s.Teams)
 	period := time.Date(1990, time.Month(1+m), 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
 	value := strconv.FormatFloat(float64(n%997)+0.5, 'f', -1, 64)
+	num, den := "40", "50"
 	if ind%2 == 1 {
+		// A percentage agrees with its numerator and denominator, as the
+		// collector checks (a value that disagrees is a problem).
 		value = strconv.FormatFloat(float64(n%1000)/1000, 'f', -1, 64)
+		num, den = strconv.Itoa(n%1000), "1000"
 	}
-	return []string{period, fmt.Sprintf("Bench indicator %d", ind), fmt.Sprintf("team_%04d", team), value, "40", "50", "Commentary for this row"}
+	return []string{period, fmt.Sprintf("Bench indicator %d", ind), fmt.Sprintf("team_%04d", team), value, num, den, "Commentary for this row"}
 }
 
 // WriteConfig writes the configuration declaring the teams and indicators.
