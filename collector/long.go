@@ -376,6 +376,13 @@ type table struct {
 	// Plain numbers of percent indicators, decided when the table ends:
 	// which they are is marked in reader.pct, from observation start on.
 	start int
+	pctRule
+}
+
+// pctRule is the percent rule's state for a column of plain numbers of
+// percent indicators (the long layout's Value column, a transposed table's
+// indicator column), decided when the table ends.
+type pctRule struct {
 	// frac and over index (into reader.obs) the first plain value strictly
 	// between 0 and 1, and the first above 1; -1 when there is none.
 	frac, over     int
@@ -387,6 +394,27 @@ type table struct {
 	bigMore int
 }
 
+func newPctRule() pctRule { return pctRule{frac: -1, over: -1} }
+
+// see notes plain value v of observation i, found at at.
+func (p *pctRule) see(i int, v float64, at where) {
+	if v > 0 && v < 1 && p.frac < 0 {
+		p.frac, p.fracAt = i, at
+	}
+	if v > 1 && p.over < 0 {
+		p.over, p.overAt = i, at
+	}
+	// More than 100% if the column holds percentages, as it does when a
+	// value is above 1: the table's end reports these, in order.
+	if v/100 > 1 {
+		if len(p.big) < maxProblems {
+			p.big = append(p.big, pctCell{obs: i, at: at})
+		} else {
+			p.bigMore++
+		}
+	}
+}
+
 // pctCell is a plain number given for a percent indicator.
 type pctCell struct {
 	obs int // index into reader.obs
@@ -394,7 +422,7 @@ type pctCell struct {
 }
 
 func newTable(sheet string, xlsx bool) *table {
-	return &table{sheet: sheet, xlsx: xlsx, frac: -1, over: -1}
+	return &table{sheet: sheet, xlsx: xlsx, pctRule: newPctRule()}
 }
 
 // seenKey identifies an observation compactly: indicator and team by their
@@ -899,21 +927,7 @@ func (r *reader) longData(t *table, cells []string, pos func(int) where) {
 				r.pct = append(r.pct, make([]uint64, w+1-len(r.pct))...)
 			}
 			r.pct[i/64] |= 1 << (i % 64)
-			if v > 0 && v < 1 && t.frac < 0 {
-				t.frac, t.fracAt = i, valAt
-			}
-			if v > 1 && t.over < 0 {
-				t.over, t.overAt = i, valAt
-			}
-			// More than 100% if the column holds percentages, as it does
-			// when a value is above 1: end reports these, in order.
-			if v/100 > 1 {
-				if len(t.big) < maxProblems {
-					t.big = append(t.big, pctCell{obs: i, at: valAt})
-				} else {
-					t.bigMore++
-				}
-			}
+			t.see(i, v, valAt)
 		}
 		o.Value = sql.NullFloat64{Float64: v, Valid: true}
 	}

@@ -19,13 +19,10 @@ const minIndicatorCols = 2
 // the percent rule's state for its plain numbers (as the long layout's
 // Value column has it).
 type transCol struct {
-	col            int
-	ind            *vs.Indicator
-	idx            uint32
-	frac, over     int // indexes into reader.obs; -1 when none
-	fracAt, overAt where
-	big            []pctCell
-	bigMore        int
+	col int
+	ind *vs.Indicator
+	idx uint32
+	pctRule
 }
 
 // transposedHeader tries cells as the header of a transposed table: a
@@ -47,7 +44,7 @@ func (r *reader) transposedHeader(t *table, cols [numFields]int, cells []string,
 			continue
 		}
 		if im, ok := r.m.indicator(c); ok {
-			tcs = append(tcs, transCol{col: i, ind: im.ind, idx: im.idx, frac: -1, over: -1})
+			tcs = append(tcs, transCol{col: i, ind: im.ind, idx: im.idx, pctRule: newPctRule()})
 			continue
 		}
 		unknown = append(unknown, i)
@@ -145,20 +142,7 @@ func (r *reader) transposedData(t *table, cells []string, pos func(int) where) {
 				r.pct = append(r.pct, make([]uint64, w+1-len(r.pct))...)
 			}
 			r.pct[i/64] |= 1 << (i % 64)
-			v := fig.o.Value.Float64
-			if v > 0 && v < 1 && tc.frac < 0 {
-				tc.frac, tc.fracAt = i, at
-			}
-			if v > 1 && tc.over < 0 {
-				tc.over, tc.overAt = i, at
-			}
-			if v/100 > 1 {
-				if len(tc.big) < maxProblems {
-					tc.big = append(tc.big, pctCell{obs: i, at: at})
-				} else {
-					tc.bigMore++
-				}
-			}
+			tc.see(i, fig.o.Value.Float64, at)
 		}
 		r.obs.grow(r.want)
 		r.obs.add(fig.o, ind)
